@@ -5,7 +5,8 @@ import { z } from 'zod'
  * Passwords never live here; they come from a prompt, the OS keychain or the environment.
  */
 
-const HOSTNAME = /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/
+const HOSTNAME =
+  /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/
 const IPV4 = /^(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(?:\.(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/
 const IPV6 = /^[0-9A-Fa-f:]+(?:%[A-Za-z0-9]+)?$/
 const POSIX_USER = /^[A-Za-z_][A-Za-z0-9_.-]{0,31}$/
@@ -27,7 +28,10 @@ export function isIPv4(value: string): boolean {
 }
 
 export function isSafeAbsolutePath(value: string): boolean {
-  return SAFE_ABSOLUTE_PATH.test(value) && !value.split('/').some((part) => part === '..' || part === '.')
+  return (
+    SAFE_ABSOLUTE_PATH.test(value) &&
+    !value.split('/').some((part) => part === '..' || part === '.')
+  )
 }
 
 export function isProjectName(value: string): boolean {
@@ -40,7 +44,9 @@ export function normalizeProjectName(name: string): string {
 }
 
 /** Parses a requirement line; returns null for anything that is not a plain PEP 508 requirement. */
-export function parseRequirement(line: string): { name: string; specifier: string; marker: string } | null {
+export function parseRequirement(
+  line: string,
+): { name: string; specifier: string; marker: string } | null {
   const match = REQUIREMENT.exec(line.trim())
   if (!match) return null
   return {
@@ -65,7 +71,10 @@ const httpUrl = z
 const safePath = z
   .string()
   .max(4096)
-  .refine(isSafeAbsolutePath, 'must be an absolute path of letters, digits and . _ - + @ (no "..", no spaces)')
+  .refine(
+    isSafeAbsolutePath,
+    'must be an absolute path of letters, digits and . _ - + @ (no "..", no spaces)',
+  )
 
 export const sshTargetSchema = z.object({
   host: z.string().max(253).refine(isHostName, 'must be a host name or an IP address'),
@@ -83,14 +92,17 @@ export const sshTargetSchema = z.object({
 const requirementLine = z
   .string()
   .max(500)
-  .refine((v) => parseRequirement(v) !== null, 'must be a requirement such as "requests==2.31.0" or "numpy"')
+  .refine(
+    (v) => parseRequirement(v) !== null,
+    'must be a requirement such as "requests==2.31.0" or "numpy"',
+  )
 
-const listenAddress = z
-  .string()
-  .refine((v) => {
-    const match = /^([0-9.]+):(\d{1,5})$/.exec(v)
-    return !!match && IPV4.test(match[1] as string) && Number(match[2]) >= 1 && Number(match[2]) <= 65535
-  }, 'must be an IPv4 address and a port, such as "10.0.0.5:8080"')
+const listenAddress = z.string().refine((v) => {
+  const match = /^([0-9.]+):(\d{1,5})$/.exec(v)
+  return (
+    !!match && IPV4.test(match[1] as string) && Number(match[2]) >= 1 && Number(match[2]) <= 65535
+  )
+}, 'must be an IPv4 address and a port, such as "10.0.0.5:8080"')
 
 export const mirrorSchema = z
   .object({
@@ -123,7 +135,11 @@ export const mirrorSchema = z
   })
   .superRefine((mirror, ctx) => {
     if (!mirror.requirements && !mirror.requirementsFile) {
-      ctx.addIssue({ code: 'custom', path: ['requirements'], message: 'give "requirements" or "requirementsFile"' })
+      ctx.addIssue({
+        code: 'custom',
+        path: ['requirements'],
+        message: 'give "requirements" or "requirementsFile"',
+      })
     }
     if (mirror.upstream.startsWith('http:') && !mirror.allowNonHttps) {
       ctx.addIssue({
@@ -134,20 +150,25 @@ export const mirrorSchema = z
     }
   })
 
-export const workerSchema = z
-  .object({
-    ssh: sshTargetSchema,
-    workerDir: safePath,
-    ol: z
-      .string()
-      .max(4096)
-      .refine((v) => isSafeAbsolutePath(v) || /^[A-Za-z0-9._+-]+$/.test(v), 'must be a command name or an absolute path')
-      .refine((v) => !v.startsWith('-'), 'must not start with "-"')
-      .default('ol'),
-    baseImage: z.string().refine((v) => IMAGE.test(v), 'must be an image name such as "ol-min"').default('ol-min'),
-    registryRequirements: z.array(requirementLine).max(5000).optional(),
-    registryRequirementsFile: z.string().max(4096).optional(),
-  })
+export const workerSchema = z.object({
+  ssh: sshTargetSchema,
+  workerDir: safePath,
+  ol: z
+    .string()
+    .max(4096)
+    .refine(
+      (v) => isSafeAbsolutePath(v) || /^[A-Za-z0-9._+-]+$/.test(v),
+      'must be a command name or an absolute path',
+    )
+    .refine((v) => !v.startsWith('-'), 'must not start with "-"')
+    .default('ol'),
+  baseImage: z
+    .string()
+    .refine((v) => IMAGE.test(v), 'must be an image name such as "ol-min"')
+    .default('ol-min'),
+  registryRequirements: z.array(requirementLine).max(5000).optional(),
+  registryRequirementsFile: z.string().max(4096).optional(),
+})
 
 export const siteSchema = z.object({
   name: z.string().max(100).optional(),

@@ -1,0 +1,147 @@
+import { EngineError } from '../errors'
+import type { RemoteHost } from '../ssh/remote-host'
+
+export interface HostFacts {
+  user: string
+  uid: number
+  os: { id: string; versionId: string; name: string; like: string[] }
+  packageManager: 'apt-get' | 'dnf' | 'yum' | 'zypper' | 'apk' | null
+  init: 'systemd' | 'other'
+  python: { path: string; version: string; hasVenv: boolean } | null
+  disk: { path: string; mount: string; freeBytes: number; totalBytes: number } | null
+  nginx: {
+    path: string | null
+    installed: boolean
+    running: boolean
+    user: string
+    userSource: 'worker process' | 'nginx.conf' | 'distribution default'
+  }
+  sudo: 'root' | 'sudo-nopasswd' | 'sudo-password' | 'none'
+  ipv4: string[]
+  hostname: string
+}
+
+/**
+ * Everything the steps need to know about a host, gathered by one command in one round trip.
+ * Output is `key=value` lines; every probe tolerates a missing tool.
+ */
+export const FACTS_SCRIPT = `
+path=$1
+kv() { printf '%s=%s\\n' "$1" "$2"; }
+kv user "$(id -un)"
+kv uid "$(id -u)"
+kv hostname "$(hostname 2>/dev/null || cat /etc/hostname 2>/dev/null)"
+if [ -r /etc/os-release ]; then
+  . /etc/os-release
+  kv os_id "\${ID:-}"; kv os_version "\${VERSION_ID:-}"; kv os_name "\${PRETTY_NAME:-}"; kv os_like "\${ID_LIKE:-}"
+fi
+for pm in apt-get dnf yum zypper apk; do
+  if command -v "$pm" >/dev/null 2>&1; then kv package_manager "$pm"; break; fi
+done
+if [ -d /run/systemd/system ]; then kv init systemd; else kv init other; fi
+py=$(command -v python3 2>/dev/null || true)
+if [ -n "$py" ]; then
+  kv python "$py"
+  kv python_version "$("$py" -c 'import sys; print("%d.%d.%d" % sys.version_info[:3])' 2>/dev/null)"
+  if "$py" -c 'import ensurepip, venv' >/dev/null 2>&1; then kv python_venv yes; else kv python_venv no; fi
+fi
+p=$path
+while [ -n "$p" ] && [ ! -e "$p" ]; do p=$(dirname -- "$p"); done
+kv disk_path "$p"
+df -Pk -- "$p" 2>/dev/null | awk 'NR==2 { print "disk_total_kb=" $2; print "disk_free_kb=" $4; print "disk_mount=" $6 }'
+ng=$(command -v nginx 2>/dev/null || true)
+[ -z "$ng" ] && [ -x /usr/sbin/nginx ] && ng=/usr/sbin/nginx
+kv nginx_path "$ng"
+running=no
+worker_user=
+for d in /proc/[0-9]*; do
+  comm=$(cat "$d/comm" 2>/dev/null) || continue
+  [ "$comm" = nginx ] || continue
+  running=yes
+  case "$(tr '\\0' ' ' < "$d/cmdline" 2>/dev/null)" in
+    *"worker process"*) worker_user=$(stat -c %U "$d" 2>/dev/null) ;;
+  esac
+done
+kv nginx_running "$running"
+kv nginx_worker_user "$worker_user"
+kv nginx_conf_user "$(sed -n 's/^[[:space:]]*user[[:space:]]\\{1,\\}\\([^;[:space:]]*\\).*/\\1/p' /etc/nginx/nginx.conf 2>/dev/null | head -n1)"
+if [ "$(id -u)" = 0 ]; then kv sudo root
+elif ! command -v sudo >/dev/null 2>&1; then kv sudo none
+elif sudo -n true >/dev/null 2>&1; then kv sudo sudo-nopasswd
+else kv sudo sudo-password
+fi
+if command -v ip >/dev/null 2>&1; then
+  kv ipv4 "$(ip -4 -o addr show 2>/dev/null | awk '{ split($4, a, "/"); printf "%s ", a[1] }')"
+else
+  kv ipv4 "$(hostname -I 2>/dev/null)"
+fi
+`
+
+function defaultNginxUser(osId: string, like: string[]): string {
+  const family = [osId, ...like]
+  if (
+    family.some((id) =>
+      ['rhel', 'fedora', 'centos', 'rocky', 'almalinux', 'suse', 'opensuse'].includes(id),
+    )
+  )
+    return 'nginx'
+  if (family.includes('alpine')) return 'nginx'
+  return 'www-data'
+}
+
+export function parseFacts(text: string): HostFacts {
+  const values = new Map<string, string>()
+  for (const line of text.split('\n')) {
+    const eq = line.indexOf('=')
+    if (eq > 0) values.set(line.slice(0, eq), line.slice(eq + 1).trim())
+  }
+  const get = (key: string): string => values.get(key) ?? ''
+  if (!values.has('uid')) throw new EngineError('The host did not answer the facts probe')
+  const like = get('os_like').split(/\s+/).filter(Boolean)
+  const pm = get('package_manager')
+  const pythonPath = get('python')
+  const workerUser = get('nginx_worker_user')
+  const confUser = get('nginx_conf_user')
+  const nginxPath = get('nginx_path') || null
+  const diskFree = Number(get('disk_free_kb'))
+  const sudo = get('sudo')
+  return {
+    user: get('user'),
+    uid: Number(get('uid')),
+    hostname: get('hostname'),
+    os: { id: get('os_id'), versionId: get('os_version'), name: get('os_name'), like },
+    packageManager: (['apt-get', 'dnf', 'yum', 'zypper', 'apk'].includes(pm)
+      ? pm
+      : null) as HostFacts['packageManager'],
+    init: get('init') === 'systemd' ? 'systemd' : 'other',
+    python: pythonPath
+      ? { path: pythonPath, version: get('python_version'), hasVenv: get('python_venv') === 'yes' }
+      : null,
+    disk:
+      values.has('disk_free_kb') && Number.isFinite(diskFree)
+        ? {
+            path: get('disk_path'),
+            mount: get('disk_mount'),
+            freeBytes: diskFree * 1024,
+            totalBytes: Number(get('disk_total_kb')) * 1024,
+          }
+        : null,
+    nginx: {
+      path: nginxPath,
+      installed: !!nginxPath,
+      running: get('nginx_running') === 'yes',
+      user: workerUser || confUser || defaultNginxUser(get('os_id'), like),
+      userSource: workerUser ? 'worker process' : confUser ? 'nginx.conf' : 'distribution default',
+    },
+    sudo: (['root', 'sudo-nopasswd', 'sudo-password', 'none'].includes(sudo)
+      ? sudo
+      : 'none') as HostFacts['sudo'],
+    ipv4: get('ipv4').split(/\s+/).filter(Boolean),
+  }
+}
+
+/** Gathers the host's facts in one round trip; `diskPath` is where the mirror will live. */
+export async function probeFacts(host: RemoteHost, diskPath = '/'): Promise<HostFacts> {
+  const result = await host.script(FACTS_SCRIPT, [diskPath], { quiet: true })
+  return parseFacts(result.stdout)
+}

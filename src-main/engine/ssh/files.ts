@@ -1,0 +1,180 @@
+import { randomBytes } from 'node:crypto'
+import { posix } from 'node:path'
+import type { SFTPWrapper, Stats } from 'ssh2'
+import { EngineError } from '../errors'
+import { scriptCommand } from '../remote/quote'
+import type { RemoteHost } from './remote-host'
+
+export interface WriteResult {
+  changed: boolean
+  /** Where the previous content was kept, when there was any. */
+  backupPath: string | null
+}
+
+export interface WriteOptions {
+  /** Mode for a new file (an existing file keeps its own mode and owner). */
+  mode?: number
+  /** Keep the previous content beside the file (default true). */
+  backup?: boolean
+  /** The content read before, when the caller already has it (saves a round trip). */
+  previous?: Buffer | null
+}
+
+function backupStamp(date = new Date()): string {
+  return date
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z')
+}
+
+export function backupPathFor(path: string, date = new Date()): string {
+  return `${path}.pmw-backup-${backupStamp(date)}`
+}
+
+function sftpCall<T>(
+  fn: (callback: (error: Error | null | undefined, value: T) => void) => void,
+): Promise<T> {
+  return new Promise((resolve, reject) =>
+    fn((error, value) => (error ? reject(error) : resolve(value))),
+  )
+}
+
+function errorCode(error: unknown): number | undefined {
+  return (error as { code?: number }).code
+}
+
+const SFTP_NO_SUCH_FILE = 2
+const SFTP_PERMISSION_DENIED = 3
+
+/**
+ * Writes through sudo: the content arrives on standard input, lands in a temp file beside the
+ * target, the previous file is copied to the backup, and a rename makes the switch atomic.
+ */
+const SUDO_WRITE_SCRIPT = `
+set -eu
+target=$1; backup=$2; mode=$3
+dir=$(dirname -- "$target")
+tmp=$(mktemp -- "$dir/.pmw-tmp.XXXXXX")
+trap 'rm -f -- "$tmp"' EXIT
+cat > "$tmp"
+if [ -e "$target" ]; then
+  if [ -n "$backup" ]; then cp -p -- "$target" "$backup"; fi
+  chmod --reference="$target" -- "$tmp"
+  chown --reference="$target" -- "$tmp"
+else
+  chmod "$mode" -- "$tmp"
+fi
+mv -f -- "$tmp" "$target"
+trap - EXIT`
+
+/** Reads a remote file; null when it does not exist. Falls back to `sudo cat` when unreadable. */
+export async function readRemoteFile(host: RemoteHost, path: string): Promise<Buffer | null> {
+  const sftp = await host.sftp()
+  try {
+    return await sftpCall<Buffer>((cb) => sftp.readFile(path, cb))
+  } catch (error) {
+    if (errorCode(error) === SFTP_NO_SUCH_FILE) return null
+    if (errorCode(error) !== SFTP_PERMISSION_DENIED)
+      throw wrap(error, `Reading ${path} failed`, host)
+  }
+  // Output arrives as text lines; base64 carries the exact bytes through that.
+  const result = await host.exec(
+    scriptCommand('if [ -e "$1" ]; then base64 -w0 -- "$1"; else exit 3; fi', [path]),
+    {
+      sudo: true,
+      quiet: true,
+    },
+  )
+  if (result.code === 3) return null
+  if (result.code !== 0)
+    throw new EngineError(`Reading ${path} failed: ${result.stderr.trim()}`, { host: host.label })
+  return Buffer.from(result.stdout.trim(), 'base64')
+}
+
+function wrap(error: unknown, message: string, host: RemoteHost): EngineError {
+  return new EngineError(`${message}: ${(error as Error).message}`, {
+    host: host.label,
+    cause: error,
+  })
+}
+
+async function statOrNull(sftp: SFTPWrapper, path: string): Promise<Stats | null> {
+  try {
+    return await sftpCall<Stats>((cb) => sftp.stat(path, cb))
+  } catch (error) {
+    if (errorCode(error) === SFTP_NO_SUCH_FILE) return null
+    throw error
+  }
+}
+
+async function writeThroughSftp(
+  host: RemoteHost,
+  path: string,
+  content: Buffer,
+  backupPath: string | null,
+  previous: Buffer | null,
+  mode: number,
+): Promise<void> {
+  const sftp = await host.sftp()
+  const existing = await statOrNull(sftp, path)
+  const tmp = posix.join(posix.dirname(path), `.pmw-tmp.${randomBytes(6).toString('hex')}`)
+  await sftpCall<void>((cb) =>
+    sftp.writeFile(tmp, content, { mode: existing ? existing.mode & 0o7777 : mode }, cb),
+  )
+  try {
+    if (existing && backupPath && previous) {
+      await sftpCall<void>((cb) =>
+        sftp.writeFile(backupPath, previous, { mode: existing.mode & 0o7777 }, cb),
+      )
+    }
+    if (existing) await sftpCall<void>((cb) => sftp.chmod(tmp, existing.mode & 0o7777, cb))
+    await sftpCall<void>((cb) => sftp.ext_openssh_rename(tmp, path, cb))
+  } catch (error) {
+    await sftpCall<void>((cb) => sftp.unlink(tmp, cb)).catch(() => undefined)
+    throw error
+  }
+}
+
+/**
+ * Replaces a remote file atomically (temp file + rename), keeping the previous content as a
+ * backup. Nothing is written when the content is already what is asked for.
+ */
+export async function writeRemoteFileAtomic(
+  host: RemoteHost,
+  path: string,
+  content: string | Buffer,
+  options: WriteOptions = {},
+): Promise<WriteResult> {
+  const data = Buffer.from(content)
+  const previous =
+    options.previous !== undefined ? options.previous : await readRemoteFile(host, path)
+  if (previous && previous.equals(data)) return { changed: false, backupPath: null }
+  const backupPath = previous && options.backup !== false ? backupPathFor(path) : null
+  const mode = options.mode ?? 0o644
+  host.report({ type: 'file-write', host: host.label, path, backupPath })
+  if (await canWriteDirectly(host, path)) {
+    try {
+      await writeThroughSftp(host, path, data, backupPath, previous, mode)
+      return { changed: true, backupPath }
+    } catch (error) {
+      if (errorCode(error) !== SFTP_PERMISSION_DENIED)
+        throw wrap(error, `Writing ${path} failed`, host)
+    }
+  }
+  await host.script(SUDO_WRITE_SCRIPT, [path, backupPath ?? '', mode.toString(8)], {
+    sudo: true,
+    stdin: data,
+  })
+  return { changed: true, backupPath }
+}
+
+/** SFTP runs as the login user: use it when that user owns the file (or may create it). */
+async function canWriteDirectly(host: RemoteHost, path: string): Promise<boolean> {
+  if ((await host.getPrivilege()) === 'root') return true
+  const sftp = await host.sftp()
+  const existing = await statOrNull(sftp, path).catch(() => null)
+  const { uid } = await host.identity()
+  if (existing) return existing.uid === uid
+  const parent = await statOrNull(sftp, posix.dirname(path)).catch(() => null)
+  return !!parent && parent.uid === uid
+}

@@ -1,0 +1,52 @@
+import { EngineError } from '../errors'
+
+/** How this login gets root: it is root, sudo without a password, sudo with one, or not at all. */
+export type Privilege = 'root' | 'sudo-nopasswd' | 'sudo-password' | 'none'
+
+/**
+ * Prints one of the Privilege words; `sudo -n` never prompts, so this cannot hang. sudo does not
+ * say whether a user may sudo at all before the password is given, so "sudo-password" can still
+ * turn out to be "none" once the password is tried.
+ */
+export const DETECT_PRIVILEGE_SCRIPT = `
+id -u
+if [ "$(id -u)" = 0 ]; then echo root
+elif ! command -v sudo >/dev/null 2>&1; then echo none
+elif sudo -n true >/dev/null 2>&1; then echo sudo-nopasswd
+else echo sudo-password
+fi`
+
+export interface Identity {
+  uid: number
+  privilege: Privilege
+}
+
+export function parseIdentity(text: string): Identity {
+  const [uid, word] = text.trim().split('\n')
+  if (
+    /^\d+$/.test(uid ?? '') &&
+    (word === 'root' || word === 'sudo-nopasswd' || word === 'sudo-password' || word === 'none')
+  )
+    return { uid: Number(uid), privilege: word }
+  throw new EngineError(`Could not tell how to become root: ${text.trim() || '(no answer)'}`)
+}
+
+/**
+ * The argv prefix that runs a command as root. With a password, `-S` reads it from standard input
+ * (never the command line) and `-k` makes sudo always read it, so cached credentials can never
+ * let the password line spill into the command's own input.
+ */
+export function sudoPrefix(privilege: Privilege): string[] {
+  switch (privilege) {
+    case 'root':
+      return []
+    case 'sudo-nopasswd':
+      return ['sudo', '-n', '--']
+    case 'sudo-password':
+      return ['sudo', '-k', '-S', '-p', '', '--']
+    case 'none':
+      throw new EngineError('This step needs root, and this login cannot use sudo', {
+        hint: 'log in as root, or as a user listed in /etc/sudoers (for example in the sudo group)',
+      })
+  }
+}

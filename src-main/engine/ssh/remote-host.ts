@@ -1,0 +1,216 @@
+import type { Client, SFTPWrapper } from 'ssh2'
+import { EngineError } from '../errors'
+import { commandLine, scriptCommand } from '../remote/quote'
+import type { SshTarget } from '../site'
+import { openConnection, type ConnectOptions } from './connect'
+import { execOnChannel, type ExecResult, type OutputStream } from './exec'
+import type { HostKeyInfo } from './host-keys'
+import {
+  DETECT_PRIVILEGE_SCRIPT,
+  parseIdentity,
+  sudoPrefix,
+  type Identity,
+  type Privilege,
+} from './privilege'
+
+export type HostEvent =
+  | { type: 'command'; host: string; argv: readonly string[]; sudo: boolean }
+  | { type: 'output'; host: string; stream: OutputStream; line: string }
+  | { type: 'file-write'; host: string; path: string; backupPath: string | null }
+
+export interface RunOptions {
+  /** Run as root (directly, through sudo without a password, or sudo with the password on stdin). */
+  sudo?: boolean
+  stdin?: string | Buffer
+  onLine?: (line: string, stream: OutputStream) => void
+  signal?: AbortSignal
+  /** Do not report the command and its output as events (for polling that would flood the log). */
+  quiet?: boolean
+}
+
+export class CommandFailedError extends EngineError {
+  override name = 'CommandFailedError'
+  constructor(
+    readonly argv: readonly string[],
+    readonly result: ExecResult,
+    host: string,
+  ) {
+    const tail = (result.stderr || result.stdout).trim().split('\n').slice(-8).join('\n')
+    super(
+      `\`${commandLine(argv).slice(0, 300)}\` failed with exit code ${result.code ?? result.signal}${tail ? `:\n${tail}` : ''}`,
+      { host },
+    )
+  }
+}
+
+/** At most this many channels at once; OpenSSH's default MaxSessions is 10. */
+const MAX_CHANNELS = 8
+
+/**
+ * One SSH connection to one host, reused for every command and file transfer (channels, not
+ * reconnects). Everything that runs is reported as a `command` event before it runs.
+ */
+export class RemoteHost {
+  readonly label: string
+  private readonly listeners = new Set<(event: HostEvent) => void>()
+  private identityInfo: Identity | undefined
+  private sudoPasswordChecked = false
+  private sftpSession: Promise<SFTPWrapper> | undefined
+  private activeChannels = 0
+  private readonly waiting: (() => void)[] = []
+  private closed = false
+
+  private constructor(
+    private readonly client: Client,
+    readonly target: SshTarget,
+    readonly hostKey: HostKeyInfo,
+    private readonly sudoPassword: string | undefined,
+  ) {
+    this.label = `${target.user}@${target.host}:${target.port}`
+    client.on('close', () => {
+      this.closed = true
+    })
+    client.on('error', () => {
+      this.closed = true
+    })
+  }
+
+  static async connect(target: SshTarget, options: ConnectOptions): Promise<RemoteHost> {
+    const { client, hostKey } = await openConnection(target, options)
+    const { sudoPassword, password } = options.credentials
+    return new RemoteHost(client, target, hostKey, sudoPassword ?? password)
+  }
+
+  get isConnected(): boolean {
+    return !this.closed
+  }
+
+  onEvent(listener: (event: HostEvent) => void): () => void {
+    this.listeners.add(listener)
+    return () => this.listeners.delete(listener)
+  }
+
+  /** Reports an event to every listener (steps use it for file writes done over SFTP). */
+  report(event: HostEvent): void {
+    for (const listener of this.listeners) listener(event)
+  }
+
+  private async withChannel<T>(work: () => Promise<T>): Promise<T> {
+    if (this.closed)
+      throw new EngineError('The SSH connection was lost', {
+        host: this.label,
+        hint: 'connect again; steps that were under way can be run again safely',
+      })
+    while (this.activeChannels >= MAX_CHANNELS)
+      await new Promise<void>((resolve) => this.waiting.push(resolve))
+    this.activeChannels++
+    try {
+      return await work()
+    } finally {
+      this.activeChannels--
+      this.waiting.shift()?.()
+    }
+  }
+
+  /** Runs a command built from an argument array; returns the result whatever the exit code. */
+  async exec(argv: readonly string[], options: RunOptions = {}): Promise<ExecResult> {
+    let fullArgv = argv
+    let stdin = options.stdin
+    if (options.sudo) {
+      const privilege = await this.getPrivilege()
+      if (privilege === 'sudo-password') {
+        await this.checkSudoPassword()
+        stdin = Buffer.concat([Buffer.from(`${this.sudoPassword}\n`), Buffer.from(stdin ?? '')])
+      }
+      fullArgv = [...sudoPrefix(privilege), ...argv]
+    }
+    if (!options.quiet)
+      this.report({ type: 'command', host: this.label, argv, sudo: !!options.sudo })
+    return this.withChannel(() =>
+      execOnChannel(this.client, commandLine(fullArgv), {
+        ...(stdin === undefined ? {} : { stdin }),
+        ...(options.signal ? { signal: options.signal } : {}),
+        onLine: (line, stream) => {
+          if (!options.quiet) this.report({ type: 'output', host: this.label, stream, line })
+          options.onLine?.(line, stream)
+        },
+      }),
+    ).catch((error: unknown) => {
+      if (error instanceof EngineError) throw error
+      throw new EngineError(`Running a command failed: ${(error as Error).message}`, {
+        host: this.label,
+        cause: error,
+      })
+    })
+  }
+
+  /** Like exec, but a non-zero exit is an error that quotes the command's last lines. */
+  async run(argv: readonly string[], options: RunOptions = {}): Promise<ExecResult> {
+    const result = await this.exec(argv, options)
+    if (result.code !== 0) throw new CommandFailedError(argv, result, this.label)
+    return result
+  }
+
+  /** Runs a fixed script with its inputs as positional parameters ($1, $2 ...). */
+  script(
+    script: string,
+    args: readonly string[] = [],
+    options: RunOptions = {},
+  ): Promise<ExecResult> {
+    return this.run(scriptCommand(script, args), options)
+  }
+
+  /** The login's uid and how it becomes root, asked once per connection. */
+  async identity(): Promise<Identity> {
+    if (!this.identityInfo) {
+      const result = await this.exec(scriptCommand(DETECT_PRIVILEGE_SCRIPT), { quiet: true })
+      this.identityInfo = parseIdentity(result.stdout)
+    }
+    return this.identityInfo
+  }
+
+  async getPrivilege(): Promise<Privilege> {
+    return (await this.identity()).privilege
+  }
+
+  /** Tries the sudo password once on its own, so a wrong one never meets a command's input. */
+  private async checkSudoPassword(): Promise<void> {
+    if (this.sudoPasswordChecked) return
+    if (this.sudoPassword === undefined)
+      throw new EngineError(`sudo on ${this.label} needs ${this.target.user}'s password`, {
+        host: this.label,
+        hint: 'enter the sudo password (CLI: set PIP_MIRROR_SUDO_PASSWORD), or log in as root',
+      })
+    const result = await this.withChannel(() =>
+      execOnChannel(this.client, commandLine([...sudoPrefix('sudo-password'), 'true']), {
+        stdin: `${this.sudoPassword}\n`,
+      }),
+    )
+    if (result.code !== 0) {
+      if (/not in the sudoers|may not run sudo|not allowed/i.test(result.stderr)) {
+        if (this.identityInfo) this.identityInfo.privilege = 'none'
+        sudoPrefix('none')
+      }
+      throw new EngineError(`sudo refused the password for ${this.target.user}`, {
+        host: this.label,
+        hint: 'check the sudo password; it is the login password of the user on the server',
+      })
+    }
+    this.sudoPasswordChecked = true
+  }
+
+  sftp(): Promise<SFTPWrapper> {
+    this.sftpSession ??= new Promise<SFTPWrapper>((resolve, reject) => {
+      this.client.sftp((error, sftp) => (error ? reject(error) : resolve(sftp)))
+    }).catch((error: unknown) => {
+      this.sftpSession = undefined
+      throw error
+    })
+    return this.sftpSession
+  }
+
+  close(): void {
+    this.closed = true
+    this.client.end()
+  }
+}
