@@ -39,7 +39,8 @@ for pm in apt-get dnf yum zypper apk; do
   if command -v "$pm" >/dev/null 2>&1; then kv package_manager "$pm"; break; fi
 done
 if [ -d /run/systemd/system ]; then kv init systemd; else kv init other; fi
-py=$(command -v python3 2>/dev/null || true)
+# The distribution's Python first: a user's pyenv or conda python3 may not be readable by others.
+if [ -x /usr/bin/python3 ]; then py=/usr/bin/python3; else py=$(command -v python3 2>/dev/null || true); fi
 if [ -n "$py" ]; then
   kv python "$py"
   kv python_version "$("$py" -c 'import sys; print("%d.%d.%d" % sys.version_info[:3])' 2>/dev/null)"

@@ -81,6 +81,10 @@ export class RemoteHost {
     return new RemoteHost(client, target, hostKey, sudoPassword ?? password)
   }
 
+  get hasSudoPassword(): boolean {
+    return this.sudoPassword !== undefined
+  }
+
   get isConnected(): boolean {
     return !this.closed
   }

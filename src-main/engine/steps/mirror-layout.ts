@@ -1,0 +1,31 @@
+import type { MirrorSite } from '../site'
+
+/** Where the wizard keeps its tools on a mirror host: one venv with bandersnatch and uv. */
+export const TOOLS_DIR = '/opt/pip-mirror-wizard'
+export const TOOLS_VENV = `${TOOLS_DIR}/venv`
+export const BANDERSNATCH = `${TOOLS_VENV}/bin/bandersnatch`
+export const UV = `${TOOLS_VENV}/bin/uv`
+export const VENV_PYTHON = `${TOOLS_VENV}/bin/python`
+
+/** Everything the wizard writes for one mirror lives under its directory; only `web/` is served. */
+export function mirrorLayout(mirror: MirrorSite) {
+  const dir = mirror.directory.replace(/\/+$/, '')
+  const state = `${dir}/.pip-mirror`
+  return {
+    dir,
+    web: `${dir}/web`,
+    conf: `${dir}/bandersnatch.conf`,
+    requirementsDir: `${dir}/requirements`,
+    requirementsIn: `${dir}/requirements/requirements.in`,
+    requirementsTxt: `${dir}/requirements/requirements.txt`,
+    requirementsFileName: 'requirements.txt',
+    state,
+    syncPid: `${state}/sync.pid`,
+    syncLog: `${state}/sync.log`,
+    syncExit: `${state}/sync.exit`,
+    /** sha256 of the config and requirements that the last successful sync mirrored. */
+    syncedInputs: `${state}/synced-inputs`,
+  }
+}
+
+export type MirrorLayout = ReturnType<typeof mirrorLayout>
