@@ -1,0 +1,18 @@
+/**
+ * The names of the IPC channels, and nothing else. Kept apart from the schemas in
+ * `ipc-contract.ts` so the sandboxed preload can allow-list channels without bundling zod.
+ * `ipc-contract.ts` refuses to compile unless it gives every name here exactly one schema.
+ */
+export const INVOKE_CHANNELS = ['app:version', 'engine:ping'] as const
+export const EVENT_CHANNELS = ['engine:event'] as const
+
+export type InvokeChannel = (typeof INVOKE_CHANNELS)[number]
+export type EventChannel = (typeof EVENT_CHANNELS)[number]
+
+export function isInvokeChannel(value: unknown): value is InvokeChannel {
+  return (INVOKE_CHANNELS as readonly unknown[]).includes(value)
+}
+
+export function isEventChannel(value: unknown): value is EventChannel {
+  return (EVENT_CHANNELS as readonly unknown[]).includes(value)
+}

@@ -1,0 +1,134 @@
+import { describe, expect, it, vi } from 'vitest'
+import { EVENT_CHANNELS, INVOKE_CHANNELS } from '../../src-main/ipc-channels'
+import { eventContract, invokeContract, type InvokeHandlers } from '../../src-main/ipc-contract'
+import { isAppPageUrl } from '../../src-main/electron/app-origin'
+import { dispatchInvoke } from '../../src-main/electron/dispatch'
+import { createHandlers } from '../../src-main/electron/handlers'
+
+function handlersWithEmitter() {
+  const emit = vi.fn()
+  return { emit, handlers: createHandlers({ appVersion: '1.2.3', emit }) }
+}
+
+describe('the IPC contract', () => {
+  it('has one schema per channel name, and no others', () => {
+    expect(Object.keys(invokeContract).sort()).toEqual([...INVOKE_CHANNELS].sort())
+    expect(Object.keys(eventContract).sort()).toEqual([...EVENT_CHANNELS].sort())
+  })
+})
+
+describe('dispatchInvoke', () => {
+  it('answers app:version without a request', async () => {
+    const { handlers } = handlersWithEmitter()
+    expect(await dispatchInvoke(handlers, 'app:version', undefined)).toEqual({
+      ok: true,
+      value: '1.2.3',
+    })
+  })
+
+  it('echoes engine:ping and emits a log event', async () => {
+    const { handlers, emit } = handlersWithEmitter()
+    const result = await dispatchInvoke(handlers, 'engine:ping', { text: 'hi' })
+    expect(result).toEqual({ ok: true, value: { echoed: 'hi' } })
+    expect(emit).toHaveBeenCalledWith('engine:event', {
+      kind: 'log',
+      level: 'info',
+      message: 'ping: hi',
+    })
+  })
+
+  it.each([
+    ['a wrong type', { text: 42 }],
+    ['a missing field', {}],
+    ['an unknown field', { text: 'hi', command: 'id' }],
+    ['no object at all', 'hi'],
+  ])('refuses a request with %s before any handler runs', async (_case, request) => {
+    const { handlers, emit } = handlersWithEmitter()
+    const result = await dispatchInvoke(handlers, 'engine:ping', request)
+    expect(result).toMatchObject({
+      ok: false,
+      error: { code: 'invalid-request', channel: 'engine:ping' },
+    })
+    expect(emit).not.toHaveBeenCalled()
+  })
+
+  it('refuses channels the contract does not name', async () => {
+    const { handlers } = handlersWithEmitter()
+    for (const channel of ['engine:shell', '__proto__', 42, undefined]) {
+      expect(await dispatchInvoke(handlers, channel, {})).toMatchObject({
+        ok: false,
+        error: { code: 'unknown-channel' },
+      })
+    }
+  })
+
+  it('turns a failing handler into a failure result', async () => {
+    const handlers: InvokeHandlers = {
+      ...handlersWithEmitter().handlers,
+      'engine:ping': async () => {
+        throw new Error('host mirror.example is unreachable')
+      },
+    }
+    expect(await dispatchInvoke(handlers, 'engine:ping', { text: 'hi' })).toEqual({
+      ok: false,
+      error: {
+        code: 'handler-failed',
+        channel: 'engine:ping',
+        message: 'host mirror.example is unreachable',
+      },
+    })
+  })
+
+  it('passes only the fields the contract names back to the page', async () => {
+    const leaky = { echoed: 'hi', privateKey: '-----BEGIN OPENSSH PRIVATE KEY-----' }
+    const handlers: InvokeHandlers = {
+      ...handlersWithEmitter().handlers,
+      'engine:ping': async () => leaky,
+    }
+    expect(await dispatchInvoke(handlers, 'engine:ping', { text: 'hi' })).toEqual({
+      ok: true,
+      value: { echoed: 'hi' },
+    })
+  })
+
+  it('refuses a response that breaks the contract', async () => {
+    const handlers = {
+      ...handlersWithEmitter().handlers,
+      'app:version': async () => 7,
+    } as unknown as InvokeHandlers
+    expect(await dispatchInvoke(handlers, 'app:version', undefined)).toMatchObject({
+      ok: false,
+      error: { code: 'invalid-response' },
+    })
+  })
+})
+
+describe('isAppPageUrl', () => {
+  const location = {
+    rendererFileUrl: 'file:///opt/Pip%20Mirror%20Wizard/resources/app.asar/out/renderer/index.html',
+    devServerUrl: 'http://localhost:5173/',
+  }
+
+  it('accepts the built page, whatever its route', () => {
+    expect(isAppPageUrl(`${location.rendererFileUrl}#/serve`, location)).toBe(true)
+    expect(isAppPageUrl(location.rendererFileUrl, location)).toBe(true)
+  })
+
+  it('accepts the dev server, and only its origin', () => {
+    expect(isAppPageUrl('http://localhost:5173/#/connect', location)).toBe(true)
+    expect(isAppPageUrl('http://localhost:5174/', location)).toBe(false)
+    expect(isAppPageUrl('http://evil.example/', location)).toBe(false)
+  })
+
+  it('refuses other files, other schemes and garbage', () => {
+    expect(isAppPageUrl('file:///tmp/index.html', location)).toBe(false)
+    expect(isAppPageUrl('data:text/html,<script>1</script>', location)).toBe(false)
+    expect(isAppPageUrl('about:blank', location)).toBe(false)
+    expect(isAppPageUrl('not a url', location)).toBe(false)
+  })
+
+  it('refuses http pages when there is no dev server', () => {
+    const packaged = { rendererFileUrl: location.rendererFileUrl }
+    expect(isAppPageUrl('http://localhost:5173/', packaged)).toBe(false)
+  })
+})

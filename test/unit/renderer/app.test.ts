@@ -1,0 +1,73 @@
+import { flushPromises, mount } from '@vue/test-utils'
+import { createPinia } from 'pinia'
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import { createMemoryHistory } from 'vue-router'
+import App from '@/App.vue'
+import { createAppRouter } from '@/router'
+import { WIZARD_STEPS } from '@/steps'
+import { useWizardStore } from '@/stores/wizard'
+import type { PipMirrorBridge } from '../../../src-main/ipc-contract'
+
+async function mountApp(path = '/') {
+  const pinia = createPinia()
+  const router = createAppRouter(createMemoryHistory())
+  await router.push(path)
+  await router.isReady()
+  const wrapper = mount(App, { global: { plugins: [pinia, router] } })
+  await flushPromises()
+  return { wrapper, router, wizard: useWizardStore(pinia) }
+}
+
+afterEach(() => {
+  delete window.pipMirror
+})
+
+describe('App', () => {
+  it('lists the eight wizard steps in order', async () => {
+    const { wrapper } = await mountApp()
+    const titles = wrapper.findAll('.step-map__title').map((title) => title.text())
+    expect(titles).toEqual([
+      'Connect',
+      'Check the host',
+      'Choose packages',
+      'Mirror',
+      'Serve',
+      'Verify & repair',
+      'Workers',
+      'Done',
+    ])
+  })
+
+  it('starts at the first step', async () => {
+    const { wrapper, wizard } = await mountApp()
+    expect(wizard.currentStepId).toBe('connect')
+    expect(wrapper.find('main h1').text()).toBe('Connect')
+    expect(wrapper.find('[aria-current="step"]').attributes('data-step')).toBe('connect')
+  })
+
+  it('moves the current step when a step is clicked', async () => {
+    const { wrapper, router, wizard } = await mountApp()
+    for (const step of WIZARD_STEPS) {
+      await wrapper.find(`.step-map__link[data-step="${step.id}"]`).trigger('click')
+      await flushPromises()
+      expect(router.currentRoute.value.path).toBe(`/${step.id}`)
+      expect(wizard.currentStepId).toBe(step.id)
+      expect(wizard.currentStep.title).toBe(step.title)
+      expect(wrapper.find('main h1').text()).toBe(step.title)
+      expect(wrapper.find('.step-map__link.is-current').attributes('data-step')).toBe(step.id)
+    }
+  })
+
+  it('sends unknown routes to the first step', async () => {
+    const { wizard } = await mountApp('/no-such-step')
+    expect(wizard.currentStepId).toBe('connect')
+  })
+
+  it('shows the version the main process reports', async () => {
+    const invoke = vi.fn(async () => ({ ok: true, value: '4.5.6' }))
+    window.pipMirror = { invoke, on: vi.fn() } as unknown as PipMirrorBridge
+    const { wrapper } = await mountApp()
+    expect(invoke).toHaveBeenCalledWith('app:version')
+    expect(wrapper.find('[data-testid="app-version"]').text()).toBe('v4.5.6')
+  })
+})
