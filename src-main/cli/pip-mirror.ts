@@ -1,22 +1,51 @@
-/** Placeholder for the `pip-mirror` command; bin/pip-mirror.js calls `runCli`. */
+import { describeError } from '../engine/errors'
+import { HostKeyChangedError, UnknownHostKeyError } from '../engine/ssh/host-keys'
+import { SiteError } from '../engine/site'
+import { parseCliArgs, UsageError, USAGE, type CliOptions } from './args'
+import { planOrApply } from './commands/plan-apply'
+import { cancelRunningSync, status } from './commands/status'
+import type { Output } from './render'
 
-const USAGE = `Usage: pip-mirror <command> [options]
+const stdout: Output = {
+  write: (text) => void process.stdout.write(text),
+  isTTY: !!process.stdout.isTTY,
+}
 
-Commands (not implemented yet):
-  plan      show what would change on the hosts
-  apply     make the changes
-  doctor    diagnose a mirror that does not work
-  repair    fix what doctor found
-  status    show the mirror's state
-`
+async function dispatch(options: CliOptions): Promise<number> {
+  switch (options.command) {
+    case 'plan':
+    case 'apply':
+      return planOrApply(options, stdout)
+    case 'status':
+      return status(options, stdout)
+    case 'cancel-sync':
+      return cancelRunningSync(options, stdout)
+    case 'doctor':
+    case 'repair':
+      throw new UsageError(`"${options.command}" is not available yet`)
+  }
+}
 
-/** Returns the process exit code. */
+/** The `pip-mirror` command; returns the process exit code. */
 export async function runCli(args: readonly string[]): Promise<number> {
-  const [command] = args
-  if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
+  if (args.length === 0 || ['help', '--help', '-h'].includes(args[0] as string)) {
     process.stdout.write(USAGE)
     return 0
   }
-  process.stderr.write(`pip-mirror: '${command}' is not implemented yet.\n\n${USAGE}`)
-  return 2
+  try {
+    return await dispatch(parseCliArgs(args))
+  } catch (error) {
+    if (error instanceof UsageError) {
+      process.stderr.write(`pip-mirror: ${error.message}\n\n${USAGE}`)
+      return 2
+    }
+    if (error instanceof SiteError) {
+      process.stderr.write(
+        `pip-mirror: the site description is not valid:\n${error.problems.map((p) => `  ${p.field}: ${p.message}`).join('\n')}\n`,
+      )
+      return 2
+    }
+    process.stderr.write(`pip-mirror: ${describeError(error)}\n`)
+    return error instanceof UnknownHostKeyError || error instanceof HostKeyChangedError ? 3 : 1
+  }
 }

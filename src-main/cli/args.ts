@@ -1,0 +1,96 @@
+import { parseArgs } from 'node:util'
+
+export const COMMANDS = ['plan', 'apply', 'doctor', 'repair', 'status', 'cancel-sync'] as const
+export type CommandName = (typeof COMMANDS)[number]
+
+export interface CliOptions {
+  command: CommandName
+  site: string
+  json: boolean
+  yes: boolean
+  acceptHostKeys: string[]
+  knownHosts: string | undefined
+  from: string | undefined
+  /** repair: the seed's recursive chmod/chown instead of the least change. */
+  seed: boolean
+  /** plan/apply: only the mirror, or only the workers. */
+  only: 'mirror' | 'workers' | undefined
+}
+
+export class UsageError extends Error {
+  override name = 'UsageError'
+}
+
+export const USAGE = `Usage: pip-mirror <command> --site FILE [options]
+
+Commands:
+  plan         show every change (commands, file diffs) without touching anything
+  apply        make the changes, then prove the mirror works (exit 0 only when it does)
+  doctor       diagnose a mirror that does not serve (permissions, nginx, workers)
+  repair       fix the mirror's permissions with the least change (see --seed)
+  status       the mirror's state: sync, size, nginx, URL
+  cancel-sync  stop a sync that is running on the mirror host
+
+Options:
+  --site FILE              the site description (JSON)
+  --json                   print events and the result as JSON lines
+  --yes, -y                apply without asking (required when not on a terminal)
+  --accept-host-key FP     trust this SHA256 host key fingerprint on first contact (repeatable)
+  --known-hosts FILE       known_hosts file (default ~/.config/pip-mirror-wizard/known_hosts)
+  --from STEP              start again from this step (preflight, tools, requirements,
+                           config, sync, nginx, verify)
+  --only mirror|workers    plan/apply only the mirror host, or only the workers
+  --seed                   repair with chmod -R 755 + chown -R to the web server's user
+                           (the manual's fix: touches every file, gives the mirror to nginx)
+
+Secrets come from the environment, never from the site file:
+  PIP_MIRROR_SSH_PASSWORD, PIP_MIRROR_SUDO_PASSWORD, PIP_MIRROR_KEY_PASSPHRASE
+
+Exit codes: 0 done and verified, 1 failed, 2 invalid input, 3 host key not trusted.
+`
+
+export function parseCliArgs(argv: readonly string[]): CliOptions {
+  const [command, ...rest] = argv
+  if (!command || !COMMANDS.includes(command as CommandName))
+    throw new UsageError(command ? `unknown command "${command}"` : 'no command given')
+  let parsed
+  try {
+    parsed = parseArgs({
+      args: rest,
+      options: {
+        site: { type: 'string' },
+        json: { type: 'boolean', default: false },
+        yes: { type: 'boolean', short: 'y', default: false },
+        'accept-host-key': { type: 'string', multiple: true, default: [] },
+        'known-hosts': { type: 'string' },
+        from: { type: 'string' },
+        seed: { type: 'boolean', default: false },
+        only: { type: 'string' },
+      },
+      strict: true,
+      allowPositionals: false,
+    })
+  } catch (error) {
+    throw new UsageError((error as Error).message)
+  }
+  const { values } = parsed
+  if (!values.site) throw new UsageError('--site FILE is required')
+  if (values.only !== undefined && values.only !== 'mirror' && values.only !== 'workers')
+    throw new UsageError('--only takes "mirror" or "workers"')
+  for (const fp of values['accept-host-key'] ?? [])
+    if (!/^SHA256:[A-Za-z0-9+/]{43}$/.test(fp))
+      throw new UsageError(
+        `--accept-host-key wants a fingerprint such as SHA256:${'x'.repeat(43)}, not "${fp}"`,
+      )
+  return {
+    command: command as CommandName,
+    site: values.site,
+    json: values.json ?? false,
+    yes: values.yes ?? false,
+    acceptHostKeys: values['accept-host-key'] ?? [],
+    knownHosts: values['known-hosts'],
+    from: values.from,
+    seed: values.seed ?? false,
+    only: values.only as CliOptions['only'],
+  }
+}

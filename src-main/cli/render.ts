@@ -1,0 +1,125 @@
+import type { RunEvent, RunSummary } from '../engine/run'
+import type { Change, Finding } from '../engine/steps/step'
+import { commandLine } from '../engine/remote/quote'
+
+export interface Output {
+  write(text: string): void
+  isTTY: boolean
+}
+
+const color = (tty: boolean, code: string, text: string): string =>
+  tty ? `\x1b[${code}m${text}\x1b[0m` : text
+
+function renderChange(change: Change, tty: boolean): string {
+  if (change.kind === 'command')
+    return `  • ${change.summary}\n      ${color(tty, '2', `${change.sudo ? '(as root) ' : ''}$ ${commandLine(change.argv)}`)}\n`
+  const diff = change.diff
+    .trimEnd()
+    .split('\n')
+    .map(
+      (line) =>
+        `      ${line.startsWith('+') && !line.startsWith('+++') ? color(tty, '32', line) : line.startsWith('-') && !line.startsWith('---') ? color(tty, '31', line) : line}`,
+    )
+    .join('\n')
+  return `  • ${change.summary}: ${change.path}\n${diff}\n`
+}
+
+function renderFinding(finding: Finding, tty: boolean): string {
+  const mark =
+    finding.severity === 'blocker'
+      ? color(tty, '31', '✖')
+      : finding.severity === 'warning'
+        ? color(tty, '33', '!')
+        : 'i'
+  return [
+    `  ${mark} ${finding.title}${finding.host ? ` (on ${finding.host})` : ''}`,
+    finding.evidence ? `      evidence: ${finding.evidence}` : '',
+    finding.fix ? `      fix: ${finding.fix}` : '',
+  ]
+    .filter(Boolean)
+    .join('\n')
+    .concat('\n')
+}
+
+function progressBar(done: number, total: number, width = 24): string {
+  const filled = total > 0 ? Math.round((done / total) * width) : 0
+  return `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total}`
+}
+
+/** Prints run events for a person: plans before changes, the log, a live progress line. */
+export function humanRenderer(out: Output, options: { showOutput: boolean }) {
+  let statusLine = ''
+  const clearStatus = (): void => {
+    if (out.isTTY && statusLine) out.write('\r\x1b[2K')
+  }
+  const print = (text: string): void => {
+    clearStatus()
+    out.write(text)
+    if (out.isTTY && statusLine) out.write(statusLine)
+  }
+  return (event: RunEvent): void => {
+    switch (event.type) {
+      case 'run-started':
+        print(`${event.mode === 'plan' ? 'Plan for' : 'Applying to'} ${event.host}\n`)
+        break
+      case 'step-started':
+        print(`\n${color(out.isTTY, '1', `== ${event.title}`)} (${event.step})\n`)
+        break
+      case 'plan':
+        for (const note of event.plan.notes) print(`  ${note}\n`)
+        for (const change of event.plan.changes) print(renderChange(change, out.isTTY))
+        break
+      case 'log':
+        if (event.stream === 'command' || event.stream === 'info' || options.showOutput)
+          print(
+            `    ${event.stream === 'stderr' ? color(out.isTTY, '2', event.line) : event.line}\n`,
+          )
+        break
+      case 'progress':
+        if (out.isTTY) {
+          clearStatus()
+          statusLine = `  ${event.step} ${progressBar(event.done, event.total)} ${event.label ?? ''}`
+          out.write(statusLine)
+        } else if (event.done === event.total || event.done % 25 === 0)
+          print(`  progress: ${event.done}/${event.total} ${event.label ?? ''}\n`)
+        break
+      case 'finding':
+        print(renderFinding(event.finding, out.isTTY))
+        break
+      case 'step-done':
+        clearStatus()
+        statusLine = ''
+        print(
+          `  -> ${event.status === 'changed' ? color(out.isTTY, '33', 'changed') : event.status === 'ok' ? color(out.isTTY, '32', 'ok') : `${event.changes} change(s) planned`}\n`,
+        )
+        break
+      case 'step-failed':
+        clearStatus()
+        statusLine = ''
+        print(`  ${color(out.isTTY, '31', 'FAILED')}: ${event.message}\n`)
+        break
+      case 'run-done':
+        break
+    }
+  }
+}
+
+export function renderSummary(summary: RunSummary, tty: boolean): string {
+  const lines = summary.steps.map(
+    (s) =>
+      `  ${s.id.padEnd(14)} ${s.status}${s.changes ? ` (${s.changes} change${s.changes === 1 ? '' : 's'})` : ''}`,
+  )
+  const total = summary.steps.reduce(
+    (n, s) => n + (s.status === 'changed' || s.status === 'planned' ? s.changes : 0),
+    0,
+  )
+  const head =
+    summary.status === 'failed'
+      ? color(tty, '31', `Failed at ${summary.failedStep}.`)
+      : summary.status === 'planned'
+        ? `${total} change(s) would be made.`
+        : summary.status === 'changed'
+          ? color(tty, '32', `Done: ${total} change(s) made, verified.`)
+          : color(tty, '32', 'Nothing to change: the host is as described, verified.')
+  return `\n${head}\n${lines.join('\n')}\n${summary.error ? `\n${summary.error}\n` : ''}`
+}

@@ -1,0 +1,61 @@
+import { probeFacts, type HostFacts } from './remote/facts'
+import { httpGetFromHost } from './remote/http-get'
+import type { RemoteHost } from './ssh/remote-host'
+import { mirrorUrl, type Site } from './site'
+import { mirrorLayout } from './steps/mirror-layout'
+import { syncState, type SyncState } from './sync/sync-job'
+
+export interface MirrorStatus {
+  url: string
+  facts: HostFacts
+  sync: SyncState
+  /** The upstream serial the last finished sync reached (bandersnatch's `status` file). */
+  serial: number | null
+  lastSyncedAt: string | null
+  projects: number
+  files: number
+  bytesOnDisk: number
+  /** HTTP status of `<url>/simple/` asked from the host itself; 0 when nothing answered. */
+  http: number
+}
+
+/** One command: counts and sizes of the mirror tree and its status files. */
+const MIRROR_COUNTS = `
+dir=$1
+cat "$dir/status" 2>/dev/null; echo
+stat -c %Y "$dir/status" 2>/dev/null || echo
+ls -1 "$dir/web/simple" 2>/dev/null | grep -vc '^index' || true
+find "$dir/web/packages" -type f 2>/dev/null | wc -l
+du -sb "$dir/web" 2>/dev/null | cut -f1
+`
+
+/** What the dashboard and `pip-mirror status` show about a mirror, read from the host. */
+export async function mirrorStatus(host: RemoteHost, site: Site): Promise<MirrorStatus> {
+  const layout = mirrorLayout(site.mirror)
+  const url = mirrorUrl(site.mirror)
+  const [facts, sync, counts] = await Promise.all([
+    probeFacts(host, layout.dir),
+    syncState(host, layout),
+    host.script(MIRROR_COUNTS, [layout.dir], { quiet: true }),
+  ])
+  const [serial = '', mtime = '', projects = '0', files = '0', bytes = '0'] = counts.stdout
+    .split('\n')
+    .map((l) => l.trim())
+  const [answer] = await httpGetFromHost(
+    host,
+    facts.python?.path ?? 'python3',
+    [`${url}/simple/`],
+    0,
+  )
+  return {
+    url,
+    facts,
+    sync,
+    serial: /^\d+$/.test(serial) ? Number(serial) : null,
+    lastSyncedAt: /^\d+$/.test(mtime) ? new Date(Number(mtime) * 1000).toISOString() : null,
+    projects: Number(projects) || 0,
+    files: Number(files) || 0,
+    bytesOnDisk: Number(bytes) || 0,
+    http: answer?.status ?? 0,
+  }
+}

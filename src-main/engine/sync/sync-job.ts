@@ -1,0 +1,159 @@
+import { createHash } from 'node:crypto'
+import { EngineError } from '../errors'
+import type { HostFacts } from '../remote/facts'
+import { scriptCommand } from '../remote/quote'
+import type { RemoteHost } from '../ssh/remote-host'
+import { BANDERSNATCH, type MirrorLayout } from '../steps/mirror-layout'
+import { SyncProgress } from './sync-progress'
+
+/**
+ * A sync runs detached on the host, so closing the app or losing the connection does not stop
+ * it. The wrapper records its pid while it runs and bandersnatch's exit code when it ends.
+ * argv: bandersnatch, conf, pid file, log file, exit file.
+ */
+const SYNC_WRAPPER = `
+echo $$ > "$3"
+rm -f -- "$5"
+echo "=== sync started $(date -u +%Y-%m-%dT%H:%M:%SZ) ===" >> "$4"
+"$1" -c "$2" mirror >> "$4" 2>&1
+code=$?
+echo "=== sync ended $(date -u +%Y-%m-%dT%H:%M:%SZ) exit $code ===" >> "$4"
+echo "$code" > "$5"
+rm -f -- "$3"
+`
+
+/** Without systemd: a new session (setsid) that nohup keeps alive after the SSH channel closes. */
+const DETACH_WITH_NOHUP = `
+wrapper=$1; shift
+nohup setsid sh -c "$wrapper" sh "$@" >/dev/null 2>&1 </dev/null &
+`
+
+/** Reports `running <pid>`, `finished <code>`, or `none`, then `todo` if a sync is unfinished. */
+const SYNC_STATE = `
+if [ -s "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; then echo "running $(cat "$1")"
+elif [ -s "$2" ]; then echo "finished $(cat "$2")"
+else echo none
+fi
+[ -e "$3" ] && echo todo
+[ -e "$4" ] && echo "log $(wc -c < "$4")"
+true
+`
+
+export type SyncState =
+  | { kind: 'running'; pid: number; todo: boolean; logBytes: number }
+  | { kind: 'finished'; exitCode: number; todo: boolean; logBytes: number }
+  | { kind: 'none'; todo: boolean; logBytes: number }
+
+export async function syncState(host: RemoteHost, layout: MirrorLayout): Promise<SyncState> {
+  const result = await host.script(
+    SYNC_STATE,
+    [layout.syncPid, layout.syncExit, `${layout.dir}/todo`, layout.syncLog],
+    { quiet: true },
+  )
+  const lines = result.stdout.trim().split('\n')
+  const [word, value] = (lines[0] ?? 'none').split(' ')
+  const todo = lines.includes('todo')
+  const logBytes = Number(lines.find((l) => l.startsWith('log '))?.slice(4) ?? 0)
+  if (word === 'running') return { kind: 'running', pid: Number(value), todo, logBytes }
+  if (word === 'finished') return { kind: 'finished', exitCode: Number(value), todo, logBytes }
+  return { kind: 'none', todo, logBytes }
+}
+
+export function syncUnitName(layout: MirrorLayout): string {
+  return `pip-mirror-sync-${createHash('sha256').update(layout.dir).digest('hex').slice(0, 12)}`
+}
+
+/** The command that starts the wrapper detached: systemd-run where systemd runs, else nohup. */
+export function detachedSyncArgv(
+  layout: MirrorLayout,
+  facts: Pick<HostFacts, 'init' | 'user' | 'uid'>,
+): { argv: string[]; sudo: boolean } {
+  const wrapperArgs = [BANDERSNATCH, layout.conf, layout.syncPid, layout.syncLog, layout.syncExit]
+  if (facts.init === 'systemd')
+    return {
+      argv: [
+        'systemd-run',
+        `--unit=${syncUnitName(layout)}`,
+        '--collect',
+        '--quiet',
+        `--uid=${facts.user}`,
+        ...scriptCommand(SYNC_WRAPPER, wrapperArgs),
+      ],
+      sudo: true,
+    }
+  return { argv: scriptCommand(DETACH_WITH_NOHUP, [SYNC_WRAPPER, ...wrapperArgs]), sudo: false }
+}
+
+export async function startDetachedSync(
+  host: RemoteHost,
+  layout: MirrorLayout,
+  facts: HostFacts,
+): Promise<number> {
+  await host.run(['mkdir', '-p', layout.state])
+  await host.run(['rm', '-f', layout.syncExit, layout.syncPid])
+  // Each sync gets a fresh log (the previous one is kept), so a reattach reads this sync only.
+  await host.run([
+    'sh',
+    '-c',
+    'if [ -e "$1" ]; then mv -f -- "$1" "$1.1"; fi',
+    'sh',
+    layout.syncLog,
+  ])
+  const { argv, sudo } = detachedSyncArgv(layout, facts)
+  await host.run(argv, { sudo })
+  const deadline = Date.now() + 20_000
+  while (Date.now() < deadline) {
+    const state = await syncState(host, layout)
+    if (state.kind === 'running') return state.pid
+    if (state.kind === 'finished') return 0
+    await new Promise((r) => setTimeout(r, 200))
+  }
+  throw new EngineError('The sync did not start', {
+    host: host.label,
+    hint: `look at ${layout.syncLog} on the host`,
+  })
+}
+
+export interface FollowOptions {
+  onLine: (line: string) => void
+  onProgress: (done: number, total: number | null) => void
+  signal?: AbortSignal
+}
+
+/**
+ * Streams the sync's log from its start until the sync ends (tail --pid), reporting progress.
+ * Stopping the follow (signal, lost connection) leaves the sync running on the host.
+ */
+export async function followSync(
+  host: RemoteHost,
+  layout: MirrorLayout,
+  pid: number,
+  options: FollowOptions,
+): Promise<void> {
+  const progress = new SyncProgress()
+  await host.exec(['tail', '-c', '+1', `--pid=${pid}`, '-s', '0.5', '-f', layout.syncLog], {
+    quiet: true,
+    ...(options.signal ? { signal: options.signal } : {}),
+    onLine: (line) => {
+      options.onLine(line)
+      if (progress.feed(line)) options.onProgress(progress.completed, progress.total)
+    },
+  })
+}
+
+/** Stops a running sync: the whole process group, bandersnatch included. */
+export async function cancelSync(host: RemoteHost, layout: MirrorLayout): Promise<boolean> {
+  const state = await syncState(host, layout)
+  if (state.kind !== 'running') return false
+  await host.run(['kill', '-TERM', '--', `-${state.pid}`])
+  return true
+}
+
+export async function syncLogTail(
+  host: RemoteHost,
+  layout: MirrorLayout,
+  lines = 30,
+): Promise<string> {
+  const result = await host.exec(['tail', '-n', String(lines), layout.syncLog], { quiet: true })
+  return result.stdout
+}

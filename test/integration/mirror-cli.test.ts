@@ -1,0 +1,218 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { existsSync } from 'node:fs'
+import { mkdtemp, readFile, readdir, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { tmpdir } from 'node:os'
+import { ensureTestUsers } from '../testbed/users'
+import { ensureCliBuilt, jsonLines, runPipMirror } from '../testbed/cli'
+import { startMirrorHostBed, type MirrorHostBed } from '../testbed/mirror-host'
+import { execFileAsync, sh } from '../testbed/processes'
+import { STANDIN_OUTSIDER } from '../testbed/pypi-standin'
+
+/**
+ * The mirror end to end through the real `pip-mirror` command: real sshd, real bandersnatch
+ * (installed by the product in its venv), real uv, real nginx, real pip. Only pypi.org is a
+ * stand-in (test/standins/pypi), because there is no internet here.
+ */
+let bed: MirrorHostBed
+let site: Awaited<ReturnType<MirrorHostBed['newSite']>>
+let acceptKey: string[]
+
+beforeAll(async () => {
+  await ensureTestUsers()
+  await ensureCliBuilt()
+  bed = await startMirrorHostBed()
+  site = await bed.newSite()
+  acceptKey = ['--known-hosts', bed.knownHosts, '--accept-host-key', bed.sshd.hostKeyFingerprint]
+})
+
+afterAll(async () => {
+  await bed?.stop()
+})
+
+const mirrorIndex = (): string => `http://127.0.0.1:${site.port}/pypi/simple`
+
+/** pip in its own process, as a worker would run it, with no pip.conf of this machine. */
+async function pipInstall(spec: string): Promise<{ ok: boolean; output: string }> {
+  const target = await mkdtemp(join(tmpdir(), 'pmw-pip-'))
+  try {
+    const { stdout, stderr } = await execFileAsync(
+      '/usr/bin/python3',
+      [
+        '-m',
+        'pip',
+        'install',
+        '--no-deps',
+        '--disable-pip-version-check',
+        '--no-cache-dir',
+        '-t',
+        target,
+        '--index-url',
+        mirrorIndex(),
+        spec,
+      ],
+      { env: { PATH: process.env.PATH, PIP_CONFIG_FILE: '/dev/null', HOME: target } },
+    )
+    return { ok: true, output: stdout + stderr }
+  } catch (error) {
+    const e = error as { stdout?: string; stderr?: string }
+    return { ok: false, output: `${e.stdout ?? ''}${e.stderr ?? ''}` }
+  }
+}
+
+describe('pip-mirror on a fresh host', () => {
+  it('refuses an unknown host key on first contact and prints its fingerprint', async () => {
+    const result = await runPipMirror([
+      'plan',
+      '--site',
+      site.path,
+      '--known-hosts',
+      join(bed.work, 'empty_known_hosts'),
+    ])
+    expect(result.code).toBe(3)
+    expect(result.stderr).toContain(bed.sshd.hostKeyFingerprint)
+    expect(result.stderr).toContain('--accept-host-key')
+  })
+
+  it('rejects invalid input naming the field, before touching any host', async () => {
+    const bad = join(bed.work, 'bad.json')
+    await writeFile(
+      bad,
+      JSON.stringify({
+        mirror: {
+          ssh: { host: bed.sshd.host, port: bed.sshd.port, user: 'root' },
+          requirements: ['ok==1', 'bad name!'],
+          serve: { listen: '300.1.1.1:80' },
+        },
+      }),
+    )
+    const result = await runPipMirror(['plan', '--site', bad, ...acceptKey])
+    expect(result.code).toBe(2)
+    expect(result.stderr).toMatch(/mirror\.requirements\.1: /)
+    expect(result.stderr).toMatch(/mirror\.serve\.listen: /)
+    expect(
+      await sh('grep', ['-c', 'Accepted publickey', bed.sshd.logPath]).catch(() => '0'),
+    ).toMatch(/^0/)
+  })
+
+  it('plans every change as commands and diffs, and touches nothing', async () => {
+    const result = await runPipMirror(['plan', '--site', site.path, ...acceptKey])
+    expect(result.code, result.stderr).toBe(0)
+    expect(result.stdout).toContain(`+++ b${site.directory}/requirements/requirements.in`)
+    expect(result.stdout).toContain('+++ b/etc/nginx/sites-available/pip-mirror-')
+    expect(result.stdout).toMatch(/\$ [\s\S]*venv\/bin\/bandersnatch/)
+    expect(result.stdout).toMatch(/change\(s\) would be made/)
+    expect(existsSync(site.directory)).toBe(false)
+    expect(existsSync(`/etc/nginx/sites-enabled/pip-mirror-${site.port}`)).toBe(false)
+  })
+
+  it('apply builds a verified mirror of the resolved closure that pip installs from', async () => {
+    const result = await runPipMirror(['apply', '--site', site.path, '--yes', ...acceptKey])
+    expect(result.code, `${result.stdout}\n${result.stderr}`).toBe(0)
+    expect(result.stdout).toContain('verified')
+    const pinned = await readFile(`${site.directory}/requirements/requirements.txt`, 'utf8')
+    // beta is a dependency of alpha that the input never named: the resolver found it.
+    expect(pinned).toMatch(/^alpha==1\.1$/m)
+    expect(pinned).toMatch(/^beta==2\.0$/m)
+    expect(pinned).toMatch(/^gamma==1\.0 ; python_full_version < '3\.13'$/m)
+    const conf = await readFile(`${site.directory}/bandersnatch.conf`, 'utf8')
+    expect(conf).toMatch(/project_requirements_pinned/)
+    for (const spec of ['alpha==1.1', 'beta==2.0', 'gamma==1.0']) {
+      const install = await pipInstall(spec)
+      expect(install.ok, install.output).toBe(true)
+    }
+    const outsider = await pipInstall(`${STANDIN_OUTSIDER}==1.0`)
+    expect(outsider.ok).toBe(false)
+    expect((await fetch(`${mirrorIndex()}/${STANDIN_OUTSIDER}/`)).status).toBe(404)
+    expect(await readdir(`${site.directory}/web/simple`)).not.toContain(STANDIN_OUTSIDER)
+    // Only the pinned version was mirrored, and no Windows or macOS wheel.
+    const files = (await sh('find', [`${site.directory}/web/packages`, '-type', 'f']))
+      .split('\n')
+      .filter(Boolean)
+    expect(files.some((f) => f.endsWith('alpha-1.0-py3-none-any.whl'))).toBe(false)
+    expect(files.some((f) => /win_amd64|macosx/.test(f))).toBe(false)
+  })
+
+  it('serves PEP 691 JSON when asked for it', async () => {
+    const response = await fetch(`${mirrorIndex()}/alpha/`, {
+      headers: { Accept: 'application/vnd.pypi.simple.v1+json' },
+    })
+    expect(response.status).toBe(200)
+    expect(response.headers.get('content-type')).toContain('application/vnd.pypi.simple.v1+json')
+    const body = (await response.json()) as { files: { filename: string }[] }
+    expect(body.files.map((f) => f.filename)).toContain('alpha-1.1-py3-none-any.whl')
+  })
+
+  it('a second apply on the converged host changes nothing and says so', async () => {
+    const result = await runPipMirror([
+      'apply',
+      '--site',
+      site.path,
+      '--yes',
+      '--json',
+      ...acceptKey,
+    ])
+    expect(result.code, result.stderr).toBe(0)
+    const summary = jsonLines(result.stdout).find((e) => e.type === 'summary') as {
+      status: string
+      steps: { status: string; changes: number }[]
+    }
+    expect(summary.status).toBe('ok')
+    expect(summary.steps.every((s) => s.status === 'ok' && s.changes === 0)).toBe(true)
+  })
+
+  it('status reports the mirror', async () => {
+    const result = await runPipMirror(['status', '--site', site.path, '--json', ...acceptKey])
+    expect(result.code, result.stderr).toBe(0)
+    const status = JSON.parse(result.stdout) as {
+      http: number
+      projects: number
+      files: number
+      serial: number
+    }
+    expect(status).toMatchObject({ http: 200, projects: 4, files: 4 })
+    expect(status.serial).toBeGreaterThan(0)
+  })
+})
+
+describe('faults', () => {
+  it('nginx -t failing restores the previous site and leaves nginx serving it', async () => {
+    const siteFile = `/etc/nginx/sites-available/pip-mirror-${site.port}`
+    const before = await readFile(siteFile, 'utf8')
+    const masterPid = (await readFile('/run/nginx.pid', 'utf8')).trim()
+    // An address this host does not have: nginx -t cannot bind it. --from skips the preflight
+    // that would refuse it, so the failure really comes from nginx -t.
+    const broken = JSON.parse(await readFile(site.path, 'utf8')) as {
+      mirror: { serve: { listen: string } }
+    }
+    broken.mirror.serve.listen = `10.254.254.254:${site.port}`
+    const brokenPath = join(bed.work, 'broken-listen.json')
+    await writeFile(brokenPath, JSON.stringify(broken))
+    const result = await runPipMirror([
+      'apply',
+      '--site',
+      brokenPath,
+      '--yes',
+      '--from',
+      'nginx',
+      ...acceptKey,
+    ])
+    expect(result.code).toBe(1)
+    expect(result.stdout + result.stderr).toMatch(
+      /nginx -t rejected the configuration; the previous files are back/,
+    )
+    expect(await readFile(siteFile, 'utf8')).toBe(before)
+    expect((await readFile('/run/nginx.pid', 'utf8')).trim()).toBe(masterPid)
+    expect((await fetch(`${mirrorIndex()}/alpha/`)).status).toBe(200)
+  })
+
+  it('an unreachable upstream is a clear error and leaves no config behind', async () => {
+    const closedPort = (await import('../testbed/processes')).freePort
+    const dead = await bed.newSite({ upstream: `http://127.0.0.1:${await closedPort()}` })
+    const result = await runPipMirror(['apply', '--site', dead.path, '--yes', ...acceptKey])
+    expect(result.code).toBe(1)
+    expect(result.stdout + result.stderr).toMatch(/cannot be reached/)
+    expect(existsSync(`${dead.directory}/bandersnatch.conf`)).toBe(false)
+    expect(existsSync(`/etc/nginx/sites-available/pip-mirror-${dead.port}`)).toBe(false)
+  })
+})
