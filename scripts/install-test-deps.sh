@@ -23,7 +23,8 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
   ELECTRON_SKIP_BINARY_DOWNLOAD=1 npm ci --no-audit --no-fund
 fi
 
-venv=.cache/test-venv
+# The same venv test/testbed/pypi-standin.ts (ensureToolsVenv) uses.
+venv=.cache/bandersnatch-venv
 if [ ! -x "$venv/bin/bandersnatch" ] || [ ! -x "$venv/bin/pip-compile" ] || [ ! -x "$venv/bin/uv" ]; then
   echo "==> Python venv with bandersnatch, pip-tools and uv in $venv"
   mkdir -p .cache
