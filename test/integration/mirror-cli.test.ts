@@ -6,8 +6,9 @@ import { tmpdir } from 'node:os'
 import { ensureTestUsers } from '../testbed/users'
 import { ensureCliBuilt, jsonLines, runPipMirror } from '../testbed/cli'
 import { startMirrorHostBed, type MirrorHostBed } from '../testbed/mirror-host'
-import { execFileAsync, sh } from '../testbed/processes'
-import { STANDIN_OUTSIDER } from '../testbed/pypi-standin'
+import { execFileAsync, sh, waitFor } from '../testbed/processes'
+import { STANDIN_OUTSIDER, startPypiStandin } from '../testbed/pypi-standin'
+import { startLatencyProxy } from '../testbed/latency-proxy'
 
 /**
  * The mirror end to end through the real `pip-mirror` command: real sshd, real bandersnatch
@@ -214,5 +215,65 @@ describe('faults', () => {
     expect(result.stdout + result.stderr).toMatch(/cannot be reached/)
     expect(existsSync(`${dead.directory}/bandersnatch.conf`)).toBe(false)
     expect(existsSync(`/etc/nginx/sites-available/pip-mirror-${dead.port}`)).toBe(false)
+  })
+})
+
+describe('a sync outlives its connection', () => {
+  it('keeps running when the connection is cut, and the next apply reattaches to it', async () => {
+    // Files arrive slowly from this upstream, so the sync is caught in the middle.
+    const slow = await startPypiStandin({ fileDelaySeconds: 3 })
+    const relay = await startLatencyProxy({ host: bed.sshd.host, port: bed.sshd.port }, 0)
+    try {
+      const target = await bed.newSite({ upstream: slow.url })
+      const viaRelay = JSON.parse(await readFile(target.path, 'utf8')) as { mirror: { ssh: { port: number } } }
+      viaRelay.mirror.ssh.port = relay.port
+      const sitePath = join(bed.work, 'via-relay.json')
+      await writeFile(sitePath, JSON.stringify(viaRelay))
+      let cut = false
+      const first = await runPipMirror(['apply', '--site', sitePath, '--yes', ...acceptKey], {}, (stdout) => {
+        if (!cut && /Sync started \(pid \d+\)/.test(stdout)) {
+          cut = true
+          relay.cut()
+        }
+      })
+      expect(cut).toBe(true)
+      expect(first.code).toBe(1)
+      expect(first.stdout + first.stderr).toMatch(/connection|lost/i)
+      const pid = Number(/Sync started \(pid (\d+)\)/.exec(first.stdout)?.[1])
+      // The sync goes on without the connection that started it.
+      expect(existsSync(`/proc/${pid}`)).toBe(true)
+      expect((await readFile(`${target.directory}/.pip-mirror/sync.pid`, 'utf8')).trim()).toBe(String(pid))
+
+      const second = await runPipMirror(['apply', '--site', target.path, '--yes', ...acceptKey])
+      expect(second.code, `${second.stdout}\n${second.stderr}`).toBe(0)
+      expect(second.stdout).toContain(`Reattaching to the sync running as pid ${pid}`)
+      expect(second.stdout).not.toMatch(/Sync started/)
+      expect((await readFile(`${target.directory}/.pip-mirror/sync.exit`, 'utf8')).trim()).toBe('0')
+    } finally {
+      await relay.stop()
+      await slow.stop()
+    }
+  })
+
+  it('cancel-sync stops a running sync, and the next apply resumes and completes it', async () => {
+    const slow = await startPypiStandin({ fileDelaySeconds: 3 })
+    try {
+      const target = await bed.newSite({ upstream: slow.url })
+      let started = false
+      const applying = runPipMirror(['apply', '--site', target.path, '--yes', ...acceptKey], {}, (stdout) => {
+        started ||= /Sync started \(pid \d+\)/.test(stdout)
+      })
+      await waitFor(() => started, 'the sync to start', 120_000)
+      const cancel = await runPipMirror(['cancel-sync', '--site', target.path, ...acceptKey])
+      expect(cancel.code).toBe(0)
+      expect(cancel.stdout).toMatch(/sync was stopped/)
+      const interrupted = await applying
+      expect(interrupted.code).toBe(1)
+      expect(interrupted.stdout + interrupted.stderr).toMatch(/stopped before it finished|exited with code/)
+      const resumed = await runPipMirror(['apply', '--site', target.path, '--yes', ...acceptKey])
+      expect(resumed.code, `${resumed.stdout}\n${resumed.stderr}`).toBe(0)
+    } finally {
+      await slow.stop()
+    }
   })
 })

@@ -19,7 +19,11 @@ export interface CliResult {
 }
 
 /** Runs the real `pip-mirror` command as a user would, in its own process. */
-export function runPipMirror(args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliResult> {
+export function runPipMirror(
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+  onOutput?: (text: string) => void,
+): Promise<CliResult> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [bin, ...args], {
       env: { ...process.env, ...env },
@@ -27,7 +31,10 @@ export function runPipMirror(args: string[], env: NodeJS.ProcessEnv = {}): Promi
     })
     let stdout = ''
     let stderr = ''
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()))
+    child.stdout.on('data', (d: Buffer) => {
+      stdout += d.toString()
+      onOutput?.(stdout)
+    })
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()))
     child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }))
   })

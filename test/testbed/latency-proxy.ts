@@ -8,6 +8,8 @@ export interface LatencyProxy {
   /** New TCP connections opened through the proxy. */
   connections(): number
   reset(): void
+  /** Cuts every open connection (as a network failure would) and keeps accepting new ones. */
+  cut(): void
   stop(): Promise<void>
 }
 
@@ -60,6 +62,9 @@ export function startLatencyProxy(
         reset: () => {
           roundTrips = 0
           connections = 0
+        },
+        cut: () => {
+          for (const socket of sockets) socket.destroy()
         },
         stop: () =>
           new Promise<void>((done) => {

@@ -101,14 +101,25 @@ export async function buildStandinWheels(dir: string): Promise<string[]> {
 
 /** Starts server.py on a free port and resolves once it prints that port. */
 export async function startPypiStandin(
-  options: { host?: string; wheelsDir?: string } = {},
+  options: { host?: string; wheelsDir?: string; fileDelaySeconds?: number } = {},
 ): Promise<PypiStandin> {
   const host = options.host ?? '127.0.0.1'
   const wheelsDir = options.wheelsDir ?? (await standinWheels())
   const child = spawn(
     SYSTEM_PYTHON,
     // -B: no __pycache__ next to the sources in the repository
-    ['-B', join(STANDIN_DIR, 'server.py'), '--wheels', wheelsDir, '--host', host, '--port', '0'],
+    [
+      '-B',
+      join(STANDIN_DIR, 'server.py'),
+      '--wheels',
+      wheelsDir,
+      '--host',
+      host,
+      '--port',
+      '0',
+      '--file-delay',
+      String(options.fileDelaySeconds ?? 0),
+    ],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   )
   let log: string[] = []

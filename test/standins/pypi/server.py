@@ -19,6 +19,7 @@ import argparse
 import json
 import re
 import sys
+import time
 import threading
 import xmlrpc.client
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -100,6 +101,7 @@ class Handler(BaseHTTPRequestHandler):
     catalog: Catalog
     dispatcher: SimpleXMLRPCDispatcher
     rpc_method = ""
+    file_delay = 0.0
 
     def base_url(self) -> str:
         host = self.headers.get("Host") or "%s:%d" % self.server.server_address[:2]
@@ -205,6 +207,8 @@ class Handler(BaseHTTPRequestHandler):
             return self.not_found()
         if want_metadata:
             return self.send(200, dist.metadata, "binary/octet-stream")
+        # A slow link for files only, so a test can catch a sync in the middle.
+        time.sleep(self.file_delay)
         try:
             body = (self.catalog.wheels_dir / dist.filename).read_bytes()
         except FileNotFoundError:
@@ -232,7 +236,9 @@ def main() -> int:
     parser.add_argument("--wheels", required=True, type=Path, help="directory of .whl files")
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", default=0, type=int, help="0 picks a free port")
+    parser.add_argument("--file-delay", default=0.0, type=float, help="seconds to wait before each file")
     args = parser.parse_args()
+    Handler.file_delay = args.file_delay
 
     Handler.catalog = Catalog(args.wheels)
     Handler.dispatcher = make_dispatcher(Handler.catalog)
