@@ -225,24 +225,32 @@ describe('a sync outlives its connection', () => {
     const relay = await startLatencyProxy({ host: bed.sshd.host, port: bed.sshd.port }, 0)
     try {
       const target = await bed.newSite({ upstream: slow.url })
-      const viaRelay = JSON.parse(await readFile(target.path, 'utf8')) as { mirror: { ssh: { port: number } } }
+      const viaRelay = JSON.parse(await readFile(target.path, 'utf8')) as {
+        mirror: { ssh: { port: number } }
+      }
       viaRelay.mirror.ssh.port = relay.port
       const sitePath = join(bed.work, 'via-relay.json')
       await writeFile(sitePath, JSON.stringify(viaRelay))
       let cut = false
-      const first = await runPipMirror(['apply', '--site', sitePath, '--yes', ...acceptKey], {}, (stdout) => {
-        if (!cut && /Sync started \(pid \d+\)/.test(stdout)) {
-          cut = true
-          relay.cut()
-        }
-      })
+      const first = await runPipMirror(
+        ['apply', '--site', sitePath, '--yes', ...acceptKey],
+        {},
+        (stdout) => {
+          if (!cut && /Sync started \(pid \d+\)/.test(stdout)) {
+            cut = true
+            relay.cut()
+          }
+        },
+      )
       expect(cut).toBe(true)
       expect(first.code).toBe(1)
       expect(first.stdout + first.stderr).toMatch(/connection|lost/i)
       const pid = Number(/Sync started \(pid (\d+)\)/.exec(first.stdout)?.[1])
       // The sync goes on without the connection that started it.
       expect(existsSync(`/proc/${pid}`)).toBe(true)
-      expect((await readFile(`${target.directory}/.pip-mirror/sync.pid`, 'utf8')).trim()).toBe(String(pid))
+      expect((await readFile(`${target.directory}/.pip-mirror/sync.pid`, 'utf8')).trim()).toBe(
+        String(pid),
+      )
 
       const second = await runPipMirror(['apply', '--site', target.path, '--yes', ...acceptKey])
       expect(second.code, `${second.stdout}\n${second.stderr}`).toBe(0)
@@ -260,16 +268,22 @@ describe('a sync outlives its connection', () => {
     try {
       const target = await bed.newSite({ upstream: slow.url })
       let started = false
-      const applying = runPipMirror(['apply', '--site', target.path, '--yes', ...acceptKey], {}, (stdout) => {
-        started ||= /Sync started \(pid \d+\)/.test(stdout)
-      })
+      const applying = runPipMirror(
+        ['apply', '--site', target.path, '--yes', ...acceptKey],
+        {},
+        (stdout) => {
+          started ||= /Sync started \(pid \d+\)/.test(stdout)
+        },
+      )
       await waitFor(() => started, 'the sync to start', 120_000)
       const cancel = await runPipMirror(['cancel-sync', '--site', target.path, ...acceptKey])
       expect(cancel.code).toBe(0)
       expect(cancel.stdout).toMatch(/sync was stopped/)
       const interrupted = await applying
       expect(interrupted.code).toBe(1)
-      expect(interrupted.stdout + interrupted.stderr).toMatch(/stopped before it finished|exited with code/)
+      expect(interrupted.stdout + interrupted.stderr).toMatch(
+        /stopped before it finished|exited with code/,
+      )
       const resumed = await runPipMirror(['apply', '--site', target.path, '--yes', ...acceptKey])
       expect(resumed.code, `${resumed.stdout}\n${resumed.stderr}`).toBe(0)
     } finally {

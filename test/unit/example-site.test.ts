@@ -5,7 +5,9 @@ import { mirrorUrl } from '../../src-main/engine/site'
 
 describe('the README example site', () => {
   it('is a valid site description whose requirements file is read', async () => {
-    const site = await loadSiteFile(fileURLToPath(new URL('../../examples/site.json', import.meta.url)))
+    const site = await loadSiteFile(
+      fileURLToPath(new URL('../../examples/site.json', import.meta.url)),
+    )
     expect(site.mirror.requirements).toEqual(['requests==2.31.0', 'numpy'])
     expect(mirrorUrl(site.mirror)).toBe('http://10.0.0.5:8080/pypi')
   })
