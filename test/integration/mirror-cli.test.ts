@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs'
 import { mkdtemp, readFile, readdir, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { tmpdir } from 'node:os'
-import { ensureTestUsers } from '../testbed/users'
+import { ensureTestUsers, SUDOER } from '../testbed/users'
 import { ensureCliBuilt, jsonLines, runPipMirror } from '../testbed/cli'
 import { startMirrorHostBed, type MirrorHostBed } from '../testbed/mirror-host'
 import { execFileAsync, sh, waitFor } from '../testbed/processes'
@@ -289,5 +289,43 @@ describe('a sync outlives its connection', () => {
     } finally {
       await slow.stop()
     }
+  })
+})
+
+describe('as a user whose sudo needs a password', () => {
+  it('applies with the password from the environment, never showing it, and the mirror belongs to that user', async () => {
+    const created = await bed.newSite()
+    const input = JSON.parse(await readFile(created.path, 'utf8')) as {
+      mirror: { ssh: Record<string, unknown> }
+    }
+    input.mirror.ssh = {
+      host: bed.sshd.host,
+      port: bed.sshd.port,
+      user: SUDOER.name,
+      auth: 'password',
+    }
+    const path = join(bed.work, 'sudoer-site.json')
+    await writeFile(path, JSON.stringify(input))
+    const env = {
+      PIP_MIRROR_SSH_PASSWORD: SUDOER.password,
+      PIP_MIRROR_SUDO_PASSWORD: SUDOER.password,
+    }
+    const result = await runPipMirror(['apply', '--site', path, '--yes', ...acceptKey], env)
+    expect(result.code, `${result.stdout}\n${result.stderr}`).toBe(0)
+    expect(result.stdout).toContain('(as root) $ ')
+    expect(result.stdout + result.stderr).not.toContain(SUDOER.password)
+    const owner = (
+      await sh('stat', [
+        '-c',
+        '%U',
+        created.directory,
+        `${created.directory}/web/simple/alpha/index.html`,
+      ])
+    )
+      .trim()
+      .split('\n')
+    expect(owner).toEqual([SUDOER.name, SUDOER.name])
+    const leaked = await sh('grep', ['-rl', SUDOER.password, created.directory]).catch(() => '')
+    expect(leaked).toBe('')
   })
 })

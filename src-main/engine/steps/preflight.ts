@@ -146,6 +146,11 @@ async function diskAndUpstreamFindings(
   }
 }
 
+/** What the facts alone say about a host (no further commands). */
+export function hostFindings(facts: HostFacts, site: Site): Finding[] {
+  return [...osFindings(facts), ...pythonFindings(facts), ...listenFindings(facts, site)]
+}
+
 /** Refuses early, with a reason and a fix, every host the later steps would fail on. */
 export const preflightStep: Step = {
   id: 'preflight',
