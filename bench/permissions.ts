@@ -10,7 +10,8 @@
 import { execFile } from 'node:child_process'
 import { chmod, mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
 import { findNginxUser } from '../src-main/engine/permissions/nginx-user'
 import { treeBranches, treeRepairArgv } from '../src-main/engine/permissions/tree-predicates'
@@ -19,12 +20,12 @@ import { RemoteHost } from '../src-main/engine/ssh/remote-host'
 import { ensureAccount, MIRROR_OWNER } from '../test/testbed/mirror-tree'
 import { sh } from '../test/testbed/processes'
 import { makeClientKey, startSshd } from '../test/testbed/sshd'
-import { makeMirrorTree } from './make-mirror-tree.mjs'
 
 const run = promisify(execFile)
 const FILES = 200_000
 const DIRECTORIES = 20_000
-const BROKEN = 0.01
+const PERCENT_BROKEN = 1
+const GENERATOR = join(dirname(fileURLToPath(import.meta.url)), 'make-mirror-tree.sh')
 const ROUNDS = Number(process.env.ROUNDS ?? 3)
 const SEED_SCRIPT = 'chmod -R 755 "$1" && chown -R www-data:www-data "$1"'
 
@@ -54,6 +55,24 @@ async function timed<T>(work: () => Promise<T>): Promise<{ ms: number; value: T 
 const median = (values: number[]): number => {
   const sorted = [...values].sort((a, b) => a - b)
   return sorted[Math.floor(sorted.length / 2)] as number
+}
+
+interface GeneratedTree {
+  files: number
+  directories: number
+  brokenFiles: number
+  brokenDirectories: number
+}
+
+/** `files=N directories=N broken_files=N broken_directories=N` */
+function parseGeneratorOutput(text: string): GeneratedTree {
+  const value = (key: string): number => Number(new RegExp(`\\b${key}=(\\d+)`).exec(text)?.[1])
+  return {
+    files: value('files'),
+    directories: value('directories'),
+    brokenFiles: value('broken_files'),
+    brokenDirectories: value('broken_directories'),
+  }
 }
 
 interface RoundResult {
@@ -91,11 +110,15 @@ async function main(): Promise<void> {
     const nginx = await findNginxUser(host)
     const accessor = nginx.user ?? { name: 'www-data', uid: 33, gid: 33, gids: [33] }
     const template = join(base, 'template')
-    const made = makeMirrorTree(template, {
-      files: FILES,
-      directories: DIRECTORIES,
-      brokenFraction: BROKEN,
-    })
+    const made = parseGeneratorOutput(
+      await sh('sh', [
+        GENERATOR,
+        template,
+        String(FILES),
+        String(DIRECTORIES),
+        String(PERCENT_BROKEN),
+      ]),
+    )
     await sh('chown', ['-R', `${owner.uid}:${owner.gid}`, template])
     const entries = made.files + made.directories
     console.error(
@@ -161,7 +184,7 @@ async function main(): Promise<void> {
     const rows = [
       ['doctor: tree scan, broken tree (one `find` + awk)', m('wrongFound'), 0, m('scanBrokenMs')],
       [
-        'least repair: `find … ! -perm … -exec chmod o+r {} +`',
+        'least repair: `find … ! -perm -0004 -exec <chmod o+r, symlink-refusing> {} +`',
         m('wrongFound'),
         m('leastWrites'),
         least,

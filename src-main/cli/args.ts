@@ -1,6 +1,14 @@
 import { parseArgs } from 'node:util'
 
-export const COMMANDS = ['plan', 'apply', 'doctor', 'repair', 'status', 'cancel-sync'] as const
+export const COMMANDS = [
+  'plan',
+  'apply',
+  'doctor',
+  'repair',
+  'status',
+  'cancel-sync',
+  'schedule',
+] as const
 export type CommandName = (typeof COMMANDS)[number]
 
 export interface CliOptions {
@@ -15,6 +23,11 @@ export interface CliOptions {
   seed: boolean
   /** plan/apply: only the mirror, or only the workers. */
   only: 'mirror' | 'workers' | undefined
+  /** schedule: `--every 6h`, `--daily 03:00`, `--remove` or `--show`. */
+  every: string | undefined
+  daily: string | undefined
+  remove: boolean
+  show: boolean
 }
 
 export class UsageError extends Error {
@@ -30,6 +43,8 @@ Commands:
   repair       fix the mirror's permissions with the least change (see --seed)
   status       the mirror's state: sync, size, nginx, URL
   cancel-sync  stop a sync that is running on the mirror host
+  schedule     sync the mirror periodically on its host (a systemd timer, else a cron entry):
+               --every 6h | --every 30m | --daily 03:00 | --remove | --show
 
 Options:
   --site FILE              the site description (JSON)
@@ -42,6 +57,10 @@ Options:
   --only mirror|workers    plan/apply only the mirror host, or only the workers
   --seed                   repair with chmod -R 755 + chown -R to the web server's user
                            (the manual's fix: touches every file, gives the mirror to nginx)
+  --every N(h|m)           schedule: sync every N hours (1-12, dividing 24) or minutes
+  --daily HH:MM            schedule: sync once a day at this time (the host's local time)
+  --remove                 schedule: take the schedule off the host
+  --show                   schedule: show the schedule and how the last syncs went
 
 Secrets come from the environment, never from the site file:
   PIP_MIRROR_SSH_PASSWORD, PIP_MIRROR_SUDO_PASSWORD, PIP_MIRROR_KEY_PASSPHRASE
@@ -66,6 +85,10 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
         from: { type: 'string' },
         seed: { type: 'boolean', default: false },
         only: { type: 'string' },
+        every: { type: 'string' },
+        daily: { type: 'string' },
+        remove: { type: 'boolean', default: false },
+        show: { type: 'boolean', default: false },
       },
       strict: true,
       allowPositionals: false,
@@ -92,5 +115,9 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
     from: values.from,
     seed: values.seed ?? false,
     only: values.only as CliOptions['only'],
+    every: values.every,
+    daily: values.daily,
+    remove: values.remove ?? false,
+    show: values.show ?? false,
   }
 }

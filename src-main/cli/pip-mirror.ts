@@ -3,6 +3,7 @@ import { HostKeyChangedError, UnknownHostKeyError } from '../engine/ssh/host-key
 import { SiteError } from '../engine/site'
 import { parseCliArgs, UsageError, USAGE, type CliOptions } from './args'
 import { planOrApply } from './commands/plan-apply'
+import { schedule } from './commands/schedule'
 import { cancelRunningSync, status } from './commands/status'
 import type { Output } from './render'
 
@@ -20,6 +21,8 @@ async function dispatch(options: CliOptions): Promise<number> {
       return status(options, stdout)
     case 'cancel-sync':
       return cancelRunningSync(options, stdout)
+    case 'schedule':
+      return schedule(options, stdout)
     case 'doctor':
     case 'repair':
       throw new UsageError(`"${options.command}" is not available yet`)

@@ -108,7 +108,7 @@ export async function runSteps(
         type: 'log',
         step: currentStep,
         stream: 'info',
-        line: `wrote ${event.path}${event.backupPath ? ` (previous kept as ${event.backupPath})` : ''}`,
+        line: `writing ${event.path}${event.backupPath ? ` (previous kept as ${event.backupPath})` : ''}`,
       })
   })
 

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { parseRequirement } from './requirement-line'
 
 /**
  * The site description: the one input every face (wizard, CLI, saved profiles) gives the engine.
@@ -11,12 +12,10 @@ const IPV4 = /^(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(?:\.(?:25[0-5]|2[0-4]\d|1\d\d
 const IPV6 = /^[0-9A-Fa-f:]+(?:%[A-Za-z0-9]+)?$/
 const POSIX_USER = /^[A-Za-z_][A-Za-z0-9_.-]{0,31}$/
 /** Absolute paths of plain characters: no `..` component, no shell or whitespace characters. */
-const SAFE_ABSOLUTE_PATH = /^\/(?:[A-Za-z0-9._+@-]+\/?)*$/
+const SAFE_ABSOLUTE_PATH = /^\/(?:[A-Za-z0-9._+@-]+\/)*[A-Za-z0-9._+@-]*$/
 const LOCATION = /^\/(?:[A-Za-z0-9._~-]+\/)*$/
 /** PEP 508 name, optional extras, optional version specifiers, optional environment marker. */
 const PROJECT_NAME = /^[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?$/
-const REQUIREMENT =
-  /^([A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)(\[[A-Za-z0-9._,\s-]*\])?\s*((?:(?:===|==|!=|~=|<=|>=|<|>)\s*[A-Za-z0-9.*+!_-]+\s*,?\s*)*)(;\s*[A-Za-z0-9_.<>=!~'" ()]+)?$/
 const IMAGE = /^[A-Za-z0-9][A-Za-z0-9._/:@-]{0,199}$/
 
 export function isHostName(value: string): boolean {
@@ -43,18 +42,7 @@ export function normalizeProjectName(name: string): string {
   return name.toLowerCase().replace(/[-_.]+/g, '-')
 }
 
-/** Parses a requirement line; returns null for anything that is not a plain PEP 508 requirement. */
-export function parseRequirement(
-  line: string,
-): { name: string; specifier: string; marker: string } | null {
-  const match = REQUIREMENT.exec(line.trim())
-  if (!match) return null
-  return {
-    name: match[1] as string,
-    specifier: (match[3] ?? '').replace(/\s+/g, '').replace(/,$/, ''),
-    marker: (match[4] ?? '').replace(/^;\s*/, '').trim(),
-  }
-}
+export { parseRequirement } from './requirement-line'
 
 const httpUrl = z
   .string()
@@ -62,7 +50,11 @@ const httpUrl = z
   .refine((value) => {
     try {
       const url = new URL(value)
-      return (url.protocol === 'http:' || url.protocol === 'https:') && !/[\s'"`$\\]/.test(value)
+      return (
+        (url.protocol === 'http:' || url.protocol === 'https:') &&
+        !/[\s'"`$\\;<>{}|^\x00-\x1f\x7f]/.test(value) &&
+        !/\/\.\.?(?:\/|$)|\.\.\//.test(value)
+      )
     } catch {
       return false
     }
@@ -126,7 +118,10 @@ export const mirrorSchema = z
       location: z
         .string()
         .max(200)
-        .refine((v) => LOCATION.test(v), 'must start and end with "/", such as "/pypi/"')
+        .refine(
+          (v) => LOCATION.test(v) && !v.split('/').some((part) => part === '.' || part === '..'),
+          'must start and end with "/", such as "/pypi/" (letters, digits, . _ ~ -; no ".." parts)',
+        )
         .default('/pypi/'),
     }),
     pipIndexUrl: httpUrl.nullable().default(null),
@@ -164,10 +159,29 @@ export const workerSchema = z.object({
     .default('ol'),
   baseImage: z
     .string()
-    .refine((v) => IMAGE.test(v), 'must be an image name such as "ol-min"')
+    .refine(
+      (v) => IMAGE.test(v) && !v.split('/').some((part) => part === '.' || part === '..'),
+      'must be an image name such as "ol-min" (no ".." parts)',
+    )
     .default('ol-min'),
   registryRequirements: z.array(requirementLine).max(5000).optional(),
   registryRequirementsFile: z.string().max(4096).optional(),
+  /** A short name for status lines; defaults to `user@host:port:workerDir`. */
+  name: z
+    .string()
+    .max(100)
+    .refine((v) => /^[A-Za-z0-9][A-Za-z0-9._@:/-]*$/.test(v), 'must be a short name')
+    .optional(),
+  /**
+   * The mirror's address as this worker reaches it (`http://<ip>:<port><location>`), when that
+   * is not the mirror's own listen address (NAT, another network).
+   */
+  pipMirror: httpUrl.optional(),
+  /** The Python of the worker's sandboxes ("3.10" for ol-min); found on the host when absent. */
+  pythonVersion: z
+    .string()
+    .regex(/^3\.\d{1,2}$/, 'must be a Python version such as "3.10"')
+    .optional(),
 })
 
 export const siteSchema = z.object({

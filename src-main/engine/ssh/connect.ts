@@ -169,6 +169,8 @@ async function connectOnce(
       } else resolve({ client, hostKey: offered as HostKeyInfo })
     })
     client.once('error', (error: Error & { code?: string; level?: string }) => {
+      // ssh2 may report more after the first failure (a handshake timeout); only the first counts.
+      client.on('error', () => undefined)
       client.end()
       if (offered && verdict === 'changed')
         return reject(

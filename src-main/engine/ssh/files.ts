@@ -32,10 +32,13 @@ export function backupPathFor(path: string, date = new Date()): string {
 }
 
 function sftpCall<T>(
+  host: RemoteHost,
   fn: (callback: (error: Error | null | undefined, value: T) => void) => void,
 ): Promise<T> {
-  return new Promise((resolve, reject) =>
-    fn((error, value) => (error ? reject(error) : resolve(value))),
+  return host.whileConnected(
+    new Promise((resolve, reject) =>
+      fn((error, value) => (error ? reject(error) : resolve(value))),
+    ),
   )
 }
 
@@ -71,7 +74,7 @@ trap - EXIT`
 export async function readRemoteFile(host: RemoteHost, path: string): Promise<Buffer | null> {
   const sftp = await host.sftp()
   try {
-    return await sftpCall<Buffer>((cb) => sftp.readFile(path, cb))
+    return await sftpCall<Buffer>(host, (cb) => sftp.readFile(path, cb))
   } catch (error) {
     if (errorCode(error) === SFTP_NO_SUCH_FILE) return null
     if (errorCode(error) !== SFTP_PERMISSION_DENIED)
@@ -98,9 +101,13 @@ function wrap(error: unknown, message: string, host: RemoteHost): EngineError {
   })
 }
 
-async function statOrNull(sftp: SFTPWrapper, path: string): Promise<Stats | null> {
+async function statOrNull(
+  host: RemoteHost,
+  sftp: SFTPWrapper,
+  path: string,
+): Promise<Stats | null> {
   try {
-    return await sftpCall<Stats>((cb) => sftp.stat(path, cb))
+    return await sftpCall<Stats>(host, (cb) => sftp.stat(path, cb))
   } catch (error) {
     if (errorCode(error) === SFTP_NO_SUCH_FILE) return null
     throw error
@@ -116,21 +123,21 @@ async function writeThroughSftp(
   mode: number,
 ): Promise<void> {
   const sftp = await host.sftp()
-  const existing = await statOrNull(sftp, path)
+  const existing = await statOrNull(host, sftp, path)
   const tmp = posix.join(posix.dirname(path), `.pmw-tmp.${randomBytes(6).toString('hex')}`)
-  await sftpCall<void>((cb) =>
+  await sftpCall<void>(host, (cb) =>
     sftp.writeFile(tmp, content, { mode: existing ? existing.mode & 0o7777 : mode }, cb),
   )
   try {
     if (existing && backupPath && previous) {
-      await sftpCall<void>((cb) =>
+      await sftpCall<void>(host, (cb) =>
         sftp.writeFile(backupPath, previous, { mode: existing.mode & 0o7777 }, cb),
       )
     }
-    if (existing) await sftpCall<void>((cb) => sftp.chmod(tmp, existing.mode & 0o7777, cb))
-    await sftpCall<void>((cb) => sftp.ext_openssh_rename(tmp, path, cb))
+    if (existing) await sftpCall<void>(host, (cb) => sftp.chmod(tmp, existing.mode & 0o7777, cb))
+    await sftpCall<void>(host, (cb) => sftp.ext_openssh_rename(tmp, path, cb))
   } catch (error) {
-    await sftpCall<void>((cb) => sftp.unlink(tmp, cb)).catch(() => undefined)
+    await sftpCall<void>(host, (cb) => sftp.unlink(tmp, cb)).catch(() => undefined)
     throw error
   }
 }
@@ -172,9 +179,9 @@ export async function writeRemoteFileAtomic(
 async function canWriteDirectly(host: RemoteHost, path: string): Promise<boolean> {
   if ((await host.getPrivilege()) === 'root') return true
   const sftp = await host.sftp()
-  const existing = await statOrNull(sftp, path).catch(() => null)
+  const existing = await statOrNull(host, sftp, path).catch(() => null)
   const { uid } = await host.identity()
   if (existing) return existing.uid === uid
-  const parent = await statOrNull(sftp, posix.dirname(path)).catch(() => null)
+  const parent = await statOrNull(host, sftp, posix.dirname(path)).catch(() => null)
   return !!parent && parent.uid === uid
 }

@@ -59,6 +59,8 @@ export class RemoteHost {
   private activeChannels = 0
   private readonly waiting: (() => void)[] = []
   private closed = false
+  /** Rejects when the connection ends, so no command waits forever on a channel that died with it. */
+  private readonly lost: Promise<never>
 
   private constructor(
     private readonly client: Client,
@@ -67,11 +69,29 @@ export class RemoteHost {
     private readonly sudoPassword: string | undefined,
   ) {
     this.label = `${target.user}@${target.host}:${target.port}`
-    client.on('close', () => {
-      this.closed = true
+    this.lost = new Promise<never>((_, reject) => {
+      const onLost = (): void => {
+        this.closed = true
+        reject(this.lostError())
+      }
+      client.on('close', onLost)
+      client.on('error', onLost)
     })
-    client.on('error', () => {
-      this.closed = true
+    this.lost.catch(() => undefined)
+  }
+
+  /** Waits for work on this connection, failing at once if the connection ends first. */
+  whileConnected<T>(work: Promise<T>): Promise<T> {
+    // Once the connection is gone the work fails too, later; nobody waits for it any more.
+    work.catch(() => undefined)
+    if (this.closed) return Promise.reject(this.lostError())
+    return Promise.race([work, this.lost])
+  }
+
+  private lostError(): EngineError {
+    return new EngineError('The SSH connection was lost', {
+      host: this.label,
+      hint: 'connect again; steps that were under way can be run again safely',
     })
   }
 
@@ -100,16 +120,12 @@ export class RemoteHost {
   }
 
   private async withChannel<T>(work: () => Promise<T>): Promise<T> {
-    if (this.closed)
-      throw new EngineError('The SSH connection was lost', {
-        host: this.label,
-        hint: 'connect again; steps that were under way can be run again safely',
-      })
+    if (this.closed) throw this.lostError()
     while (this.activeChannels >= MAX_CHANNELS)
       await new Promise<void>((resolve) => this.waiting.push(resolve))
     this.activeChannels++
     try {
-      return await work()
+      return await this.whileConnected(work())
     } finally {
       this.activeChannels--
       this.waiting.shift()?.()
@@ -205,7 +221,15 @@ export class RemoteHost {
 
   sftp(): Promise<SFTPWrapper> {
     this.sftpSession ??= new Promise<SFTPWrapper>((resolve, reject) => {
-      this.client.sftp((error, sftp) => (error ? reject(error) : resolve(sftp)))
+      this.client.sftp((error, sftp) => {
+        if (error) return reject(error)
+        // Failures reach each operation's callback; an unheard 'error' event would crash the process.
+        sftp.on('error', () => undefined)
+        sftp.on('close', () => {
+          this.sftpSession = undefined
+        })
+        resolve(sftp)
+      })
     }).catch((error: unknown) => {
       this.sftpSession = undefined
       throw error

@@ -1,8 +1,8 @@
 import { EngineError } from '../errors'
 import type { HostFacts } from '../remote/facts'
-import type { MirrorSite } from '../site'
 import { chooseBandersnatch, UV_VERSION } from './bandersnatch-release'
-import { BANDERSNATCH, TOOLS_DIR, TOOLS_VENV, UV, VENV_PYTHON } from './mirror-layout'
+import { BANDERSNATCH, TOOLS_VENV, UV, VENV_PYTHON } from './mirror-layout'
+import { pipIndexArgs, runPlannedCommands, venvModuleChanges } from './python-tools'
 import type { Change, Step, StepContext } from './step'
 
 const INSTALLED_VERSIONS = `
@@ -23,13 +23,6 @@ async function installedVersions(ctx: StepContext): Promise<Map<string, string>>
     if (name && version && version !== '-') versions.set(name, version)
   }
   return versions
-}
-
-function pipIndexArgs(mirror: MirrorSite): string[] {
-  return [
-    ...(mirror.pipIndexUrl ? ['--index-url', mirror.pipIndexUrl] : []),
-    ...(mirror.proxy ? ['--proxy', mirror.proxy] : []),
-  ]
 }
 
 function wanted(facts: HostFacts): { bandersnatch: string; reason: string } {
@@ -58,22 +51,7 @@ export const installToolsStep: Step = {
     const facts = await ctx.facts()
     const want = wanted(facts)
     const versions = await installedVersions(ctx)
-    const changes: Change[] = []
-    if (!facts.python?.hasVenv)
-      changes.push({
-        kind: 'command',
-        summary: 'Install Python and its venv module',
-        argv: [
-          'env',
-          'DEBIAN_FRONTEND=noninteractive',
-          'apt-get',
-          'install',
-          '-y',
-          'python3',
-          'python3-venv',
-        ],
-        sudo: true,
-      })
+    const changes: Change[] = venvModuleChanges(facts)
     if (versions.size === 0)
       changes.push({
         kind: 'command',
@@ -100,18 +78,8 @@ export const installToolsStep: Step = {
     return { changes, notes: [want.reason] }
   },
   async apply(ctx, plan) {
-    const needsApt = plan.changes.some((c) => c.kind === 'command' && c.argv.includes('apt-get'))
-    if (needsApt)
-      await ctx.host.run(['env', 'DEBIAN_FRONTEND=noninteractive', 'apt-get', 'update', '-q'], {
-        sudo: true,
-      })
-    await ctx.host.run(['mkdir', '-p', TOOLS_DIR], { sudo: true })
-    for (const change of plan.changes) {
-      if (change.kind !== 'command') continue
-      ctx.log(change.summary)
-      await ctx.host.run(change.argv, { sudo: change.sudo, signal: ctx.signal })
-    }
-    await ctx.facts(true)
+    // python -m venv creates the missing parents of the venv directory itself.
+    await runPlannedCommands(ctx, plan)
   },
   async verify(ctx) {
     for (const argv of [

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto'
 import { EngineError } from '../errors'
+import { formatBytes } from '../remote/upstream-sizes'
 import { readRemoteFile, writeRemoteFileAtomic } from '../ssh/files'
 import { scriptCommand } from '../remote/quote'
 import type { RemoteHost } from '../ssh/remote-host'
@@ -14,6 +15,9 @@ import {
 import { BANDERSNATCH, mirrorLayout } from './mirror-layout'
 import { parsePinnedRequirements } from './pinned-requirements'
 import type { Step, StepContext } from './step'
+
+/** Less free space than this after a failed sync means the disk filled up. */
+const FULL_DISK_BYTES = 1024 * 1024
 
 /** What a sync mirrored: the config and the pinned requirements it read. */
 async function syncInputs(host: RemoteHost, mirror: MirrorSite): Promise<string> {
@@ -60,14 +64,20 @@ async function waitForSync(ctx: StepContext, pid: number): Promise<void> {
     })
   const exitCode = state.kind === 'finished' ? state.exitCode : null
   if (exitCode !== 0 || state.todo) {
-    const tail = await syncLogTail(ctx.host, layout, 15)
-    throw new EngineError(
+    const [tail, facts] = await Promise.all([syncLogTail(ctx.host, layout, 15), ctx.facts(true)])
+    const free = facts.disk?.freeBytes ?? Infinity
+    const full = free < FULL_DISK_BYTES
+    const what =
       exitCode === null
         ? 'The sync was stopped before it finished'
-        : `bandersnatch ${exitCode === 0 ? 'left unfinished work (a todo file)' : `exited with code ${exitCode}`}:\n${tail.trim()}`,
+        : `bandersnatch ${exitCode === 0 ? 'left unfinished work (a todo file)' : `exited with code ${exitCode}`}`
+    throw new EngineError(
+      `${what}${full ? `: the filesystem of ${layout.dir} is full (${formatBytes(free)} free)` : ''}${tail.trim() ? `:\n${tail.trim()}` : ''}`,
       {
         host: ctx.host.label,
-        hint: `read ${layout.syncLog} on the host; apply again to resume (bandersnatch continues from its todo list)`,
+        hint: full
+          ? `free space on ${facts.disk?.mount ?? 'that filesystem'}, then apply again: bandersnatch resumes where it stopped`
+          : `read ${layout.syncLog} on the host; apply again to resume (bandersnatch continues from its todo list)`,
       },
     )
   }

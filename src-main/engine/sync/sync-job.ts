@@ -3,24 +3,9 @@ import { EngineError } from '../errors'
 import type { HostFacts } from '../remote/facts'
 import { scriptCommand } from '../remote/quote'
 import type { RemoteHost } from '../ssh/remote-host'
-import { BANDERSNATCH, type MirrorLayout } from '../steps/mirror-layout'
+import type { MirrorLayout } from '../steps/mirror-layout'
 import { SyncProgress } from './sync-progress'
-
-/**
- * A sync runs detached on the host, so closing the app or losing the connection does not stop
- * it. The wrapper records its pid while it runs and bandersnatch's exit code when it ends.
- * argv: bandersnatch, conf, pid file, log file, exit file.
- */
-const SYNC_WRAPPER = `
-echo $$ > "$3"
-rm -f -- "$5"
-echo "=== sync started $(date -u +%Y-%m-%dT%H:%M:%SZ) ===" >> "$4"
-"$1" -c "$2" mirror >> "$4" 2>&1
-code=$?
-echo "=== sync ended $(date -u +%Y-%m-%dT%H:%M:%SZ) exit $code ===" >> "$4"
-echo "$code" > "$5"
-rm -f -- "$3"
-`
+import { SYNC_WRAPPER, syncWrapperArgs } from './sync-wrapper'
 
 /** Without systemd: a new session (setsid) that nohup keeps alive after the SSH channel closes. */
 const DETACH_WITH_NOHUP = `
@@ -37,6 +22,12 @@ fi
 [ -e "$3" ] && echo todo
 [ -e "$4" ] && echo "log $(wc -c < "$4")"
 true
+`
+
+/** Removes the previous exit file, and the pid file when no process has that pid any more. */
+const FORGET_FINISHED_SYNC = `
+rm -f -- "$1"
+if [ -s "$2" ] && ! kill -0 "$(cat "$2")" 2>/dev/null; then rm -f -- "$2"; fi
 `
 
 export type SyncState =
@@ -63,12 +54,15 @@ export function syncUnitName(layout: MirrorLayout): string {
   return `pip-mirror-sync-${createHash('sha256').update(layout.dir).digest('hex').slice(0, 12)}`
 }
 
-/** The command that starts the wrapper detached: systemd-run where systemd runs, else nohup. */
+/**
+ * The command that starts the wrapper (sync-wrapper.ts) detached: systemd-run where systemd
+ * runs, else nohup.
+ */
 export function detachedSyncArgv(
   layout: MirrorLayout,
   facts: Pick<HostFacts, 'init' | 'user' | 'uid'>,
 ): { argv: string[]; sudo: boolean } {
-  const wrapperArgs = [BANDERSNATCH, layout.conf, layout.syncPid, layout.syncLog, layout.syncExit]
+  const wrapperArgs = syncWrapperArgs(layout, 'app')
   if (facts.init === 'systemd')
     return {
       argv: [
@@ -90,15 +84,9 @@ export async function startDetachedSync(
   facts: HostFacts,
 ): Promise<number> {
   await host.run(['mkdir', '-p', layout.state])
-  await host.run(['rm', '-f', layout.syncExit, layout.syncPid])
-  // Each sync gets a fresh log (the previous one is kept), so a reattach reads this sync only.
-  await host.run([
-    'sh',
-    '-c',
-    'if [ -e "$1" ]; then mv -f -- "$1" "$1.1"; fi',
-    'sh',
-    layout.syncLog,
-  ])
+  // The wrapper rotates the log under its lock; only what would confuse the wait below goes here:
+  // an exit file of an earlier sync, and a pid file whose process is gone.
+  await host.script(FORGET_FINISHED_SYNC, [layout.syncExit, layout.syncPid])
   const { argv, sudo } = detachedSyncArgv(layout, facts)
   await host.run(argv, { sudo })
   const deadline = Date.now() + 20_000

@@ -1,0 +1,47 @@
+/**
+ * The app's own data, Electron-free: every function takes the base directory (Electron's
+ * userData in the app, a temp directory in tests).
+ */
+export {
+  SiteStore,
+  SiteStoreError,
+  type BrokenSavedSite,
+  type SavedSiteSummary,
+} from './site-store'
+export {
+  forgetWizardProgress,
+  loadWizardProgress,
+  saveWizardProgress,
+  wizardProgressSchema,
+  type WizardProgress,
+} from './wizard-progress'
+export {
+  HistoryStore,
+  type ExportFormat,
+  type HistoryQuery,
+  type RunRecording,
+} from './history-store'
+export { HistoryRecorder, MAX_LOG_LINES, type RunContext } from './history-recorder'
+export { renderRunText, renderRunsText } from './history-text'
+export {
+  historyRunSchema,
+  runFaceSchema,
+  summarizeRun,
+  type HistoryLine,
+  type HistoryRun,
+  type HistoryRunSummary,
+  type HistoryStep,
+  type RunFace,
+  type RunStatus,
+} from './history-types'
+export {
+  createRedactor,
+  redactDeep,
+  REDACTED,
+  secretForms,
+  secretsFromEnv,
+  type Redact,
+} from './redact'
+export { checkNoSecrets } from './site-secrets'
+export { isSlugId, slugify } from './slug'
+export { writeFileAtomic } from './atomic-file'

@@ -1,0 +1,16 @@
+import { scriptCommand } from '../remote/quote'
+import type { RemoteHost } from '../ssh/remote-host'
+
+/** Which of the paths exist on the host (files, links or directories), in one command. */
+export async function existingPaths(host: RemoteHost, paths: readonly string[]): Promise<string[]> {
+  if (paths.length === 0) return []
+  const result = await host.exec(
+    scriptCommand(
+      'for p in "$@"; do if [ -e "$p" ] || [ -L "$p" ]; then echo "$p"; fi; done',
+      paths,
+    ),
+    { quiet: true },
+  )
+  const found = new Set(result.stdout.split('\n').filter(Boolean))
+  return paths.filter((p) => found.has(p))
+}

@@ -1,0 +1,43 @@
+import { checkPipMirrorUrl, WorkerConfigError } from '../config/worker-config'
+import { EngineError } from '../errors'
+import { mirrorReachFindings, simpleIndexUrl } from '../workers/mirror-reach'
+import type { WorkerTarget } from '../workers/worker-target'
+import type { Step } from './step'
+
+/**
+ * Refuses a pip_mirror the worker cannot use before anything is changed: a loopback address, or
+ * an index the worker host does not get an HTTP 200 for.
+ */
+export function workerMirrorStep(target: WorkerTarget): Step {
+  const url = simpleIndexUrl(target.pipMirror)
+  return {
+    id: 'worker-mirror',
+    title: 'Reach the mirror from the worker host',
+    async check(ctx) {
+      const findings = await mirrorReachFindings(ctx.host, target.pipMirror)
+      return { done: findings.length === 0, summary: findings[0]?.title ?? `${url} answers` }
+    },
+    async plan(ctx) {
+      try {
+        checkPipMirrorUrl(target.pipMirror)
+      } catch (error) {
+        if (!(error instanceof WorkerConfigError)) throw error
+        throw new EngineError(error.message, {
+          host: ctx.host.label,
+          hint: "correct the worker's pipMirror (or the mirror's serve.listen and location)",
+        })
+      }
+      const findings = await mirrorReachFindings(ctx.host, target.pipMirror)
+      for (const finding of findings) ctx.finding(finding)
+      const blocker = findings.find((finding) => finding.severity === 'blocker')
+      if (blocker)
+        throw new EngineError(`pip_mirror ${target.pipMirror} refused: ${blocker.title}`, {
+          host: ctx.host.label,
+          hint: `${blocker.fix ?? ''} (${blocker.evidence ?? ''})`,
+        })
+      return { changes: [], notes: [`${url} answers HTTP 200 from ${ctx.host.label}`] }
+    },
+    async apply() {},
+    async verify() {},
+  }
+}

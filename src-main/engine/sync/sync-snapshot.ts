@@ -1,0 +1,35 @@
+import type { RemoteHost } from '../ssh/remote-host'
+import type { MirrorLayout } from '../steps/mirror-layout'
+import { SyncProgress } from './sync-progress'
+
+export interface SyncProgressSnapshot {
+  /** Projects whose index pages the running sync has written so far. */
+  done: number
+  /** Projects it has to sync; null until bandersnatch has said. */
+  total: number | null
+  /** The last line of its log, for a status line. */
+  lastLine: string
+}
+
+/** The lines of the log that carry progress, and its last line, in one command. */
+const PROGRESS_LINES = `
+grep -E 'packages to sync\\.|Storing index page' -- "$1" 2>/dev/null
+printf '%s\\n' '--- last'
+tail -n 1 -- "$1" 2>/dev/null
+true
+`
+
+/**
+ * How far the running sync is, read once from its log (the dashboard's gauge); following it
+ * live is `followSync`.
+ */
+export async function syncProgressSnapshot(
+  host: RemoteHost,
+  layout: MirrorLayout,
+): Promise<SyncProgressSnapshot> {
+  const result = await host.script(PROGRESS_LINES, [layout.syncLog], { quiet: true })
+  const [progressPart = '', lastPart = ''] = result.stdout.split('--- last\n')
+  const progress = new SyncProgress()
+  for (const line of progressPart.split('\n')) progress.feed(line)
+  return { done: progress.completed, total: progress.total, lastLine: lastPart.trim() }
+}
