@@ -52,7 +52,8 @@ const httpUrl = z
       const url = new URL(value)
       return (
         (url.protocol === 'http:' || url.protocol === 'https:') &&
-        !/[\s'"`$\\;<>{}|^\x00-\x1f\x7f]/.test(value) &&
+        !/[\s'"`$\\;<>{}|^]/.test(value) &&
+        ![...value].some((c) => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f) &&
         !/\/\.\.?(?:\/|$)|\.\.\//.test(value)
       )
     } catch {
