@@ -59,8 +59,9 @@ if [ "$filter" != "$(cat -- "$checked" 2>/dev/null)" ]; then
   echo "=== the config or the requirements changed: checking every project ===" >> "$log"
   rm -f -- "$status" "$todo"
 fi
-echo $$ > "$pidfile"
+# The trap goes first: a cancel can come as soon as the pid file names this process.
 trap 'note cancelled; rm -f -- "$pidfile"; exit 143' TERM INT
+echo $$ > "$pidfile"
 "$bandersnatch" -c "$conf" mirror >> "$log" 2>&1
 code=$?
 trap - TERM INT
