@@ -2,6 +2,7 @@ import { describeError } from '../engine/errors'
 import { HostKeyChangedError, UnknownHostKeyError } from '../engine/ssh/host-keys'
 import { SiteError } from '../engine/site'
 import { parseCliArgs, UsageError, USAGE, type CliOptions } from './args'
+import { doctor, repair } from './commands/doctor-repair'
 import { planOrApply } from './commands/plan-apply'
 import { schedule } from './commands/schedule'
 import { cancelRunningSync, status } from './commands/status'
@@ -24,8 +25,9 @@ async function dispatch(options: CliOptions): Promise<number> {
     case 'schedule':
       return schedule(options, stdout)
     case 'doctor':
+      return doctor(options, stdout)
     case 'repair':
-      throw new UsageError(`"${options.command}" is not available yet`)
+      return repair(options, stdout)
   }
 }
 

@@ -10,7 +10,7 @@ export interface Output {
 const color = (tty: boolean, code: string, text: string): string =>
   tty ? `\x1b[${code}m${text}\x1b[0m` : text
 
-function renderChange(change: Change, tty: boolean): string {
+export function renderChange(change: Change, tty: boolean): string {
   if (change.kind === 'command')
     return `  • ${change.summary}\n      ${color(tty, '2', `${change.sudo ? '(as root) ' : ''}$ ${commandLine(change.argv)}`)}\n`
   const diff = change.diff
@@ -24,7 +24,7 @@ function renderChange(change: Change, tty: boolean): string {
   return `  • ${change.summary}: ${change.path}\n${diff}\n`
 }
 
-function renderFinding(finding: Finding, tty: boolean): string {
+export function renderFinding(finding: Finding, tty: boolean): string {
   const mark =
     finding.severity === 'blocker'
       ? color(tty, '31', '✖')

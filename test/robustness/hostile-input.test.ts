@@ -7,7 +7,8 @@ import { runSteps } from '../../src-main/engine/run'
 import { MIRROR_STEPS } from '../../src-main/engine/steps/mirror-steps'
 import { planWorkers } from '../../src-main/engine/workers'
 import { startMirrorHostBed, type MirrorHostBed } from '../testbed/mirror-host'
-import { freePort, sh } from '../testbed/processes'
+import { freePort } from '../testbed/processes'
+import { addNonLoopbackAddress, removeNonLoopbackAddress } from '../testbed/local-address'
 import { ensureCliBuilt, runPipMirror } from '../testbed/cli'
 import { installOlStandin } from '../testbed/worker-hosts'
 import { hostileValues } from './hostile-values'
@@ -27,16 +28,13 @@ let base: () => Mutable
 const sentinel = `/tmp/pmw-sentinel-${randomBytes(6).toString('hex')}`
 let closedPort: number
 
-/** A local address that is not loopback: the workers' steps refuse a loopback pip_mirror. */
-const MIRROR_ADDRESS = '10.213.0.1'
-
 beforeAll(async () => {
   await ensureCliBuilt()
   bed = await startMirrorHostBed()
   closedPort = await freePort()
-  await sh('ip', ['addr', 'replace', `${MIRROR_ADDRESS}/32`, 'dev', 'lo'])
+  const address = await addNonLoopbackAddress()
   const port = await freePort()
-  const { input, path } = await bed.newSite({ listen: `${MIRROR_ADDRESS}:${port}` })
+  const { input, path } = await bed.newSite({ listen: `${address}:${port}` })
   // A real, verified mirror, so the workers' steps go as far as using every worker field.
   const applied = await runPipMirror([
     'apply',
@@ -67,7 +65,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await bed?.stop()
-  await sh('ip', ['addr', 'del', `${MIRROR_ADDRESS}/32`, 'dev', 'lo']).catch(() => undefined)
+  await removeNonLoopbackAddress()
 })
 
 const loopback = (value: string): boolean => {

@@ -1,19 +1,13 @@
-import { createInterface } from 'node:readline/promises'
-import { runSteps, type RunEvent, type RunSummary } from '../../engine/run'
+import { runSteps, type RunEvent, type RunMode, type RunSummary } from '../../engine/run'
+import type { FleetEvent, FleetSummary } from '../../engine/fleet'
+import { applyWorkers, planWorkers } from '../../engine/workers'
 import { loadSiteFile } from '../../engine/site-file'
 import { MIRROR_STEPS } from '../../engine/steps/mirror-steps'
 import { UsageError, type CliOptions } from '../args'
 import { connectFromCli } from '../connect'
+import { confirmOnTerminal } from './confirm'
+import { fleetRenderer } from './fleet-output'
 import { humanRenderer, renderSummary, type Output } from '../render'
-
-async function confirmApply(): Promise<boolean> {
-  const prompt = createInterface({ input: process.stdin, output: process.stderr })
-  try {
-    return /^y(es)?$/i.test((await prompt.question('\nApply these changes? [y/N] ')).trim())
-  } finally {
-    prompt.close()
-  }
-}
 
 /** `plan` shows every change and touches nothing; `apply` makes them and verifies the result. */
 export async function planOrApply(options: CliOptions, out: Output): Promise<number> {
@@ -23,40 +17,74 @@ export async function planOrApply(options: CliOptions, out: Output): Promise<num
       'apply changes hosts: pass --yes to apply without a terminal to confirm on',
     )
   const site = await loadSiteFile(options.site)
-  const host = await connectFromCli(options)(site.mirror.ssh)
+  const connect = connectFromCli(options)
+  const withMirror = options.only !== 'workers'
+  const withWorkers = options.only !== 'mirror' && site.workers.length > 0
   const emit = options.json
     ? (event: RunEvent): void => out.write(`${JSON.stringify(event)}\n`)
     : humanRenderer(out, { showOutput: options.command === 'apply' })
-  const run = (mode: 'plan' | 'apply', shared = new Map<string, unknown>()): Promise<RunSummary> =>
-    runSteps(
-      MIRROR_STEPS,
-      host,
-      site,
-      { mode, ...(options.from ? { from: options.from } : {}), shared },
-      emit,
-    )
-  const finish = (summary: RunSummary): number => {
-    out.write(
-      options.json
-        ? `${JSON.stringify({ type: 'summary', ...summary })}\n`
-        : renderSummary(summary, out.isTTY),
-    )
-    return summary.status === 'failed' || summary.status === 'cancelled' ? 1 : 0
-  }
-  try {
-    if (options.command === 'plan') return finish(await run('plan'))
-    if (!options.yes) {
-      const planned = await run('plan')
-      if (planned.status === 'failed') return finish(planned)
-      if (planned.steps.every((s) => s.changes === 0))
-        out.write('\nThe plan makes no changes; applying verifies the result.\n')
-      else if (!(await confirmApply())) {
-        out.write('Nothing was changed.\n')
-        return 1
-      }
+  const fleetEmit = options.json
+    ? (event: FleetEvent): void => out.write(`${JSON.stringify(event)}\n`)
+    : fleetRenderer(out)
+
+  const mirror = async (mode: RunMode): Promise<RunSummary | null> => {
+    if (!withMirror) return null
+    const host = await connect(site.mirror.ssh)
+    try {
+      const from = options.from ? { from: options.from } : {}
+      const summary = await runSteps(MIRROR_STEPS, host, site, { mode, ...from }, emit)
+      out.write(
+        options.json
+          ? `${JSON.stringify({ type: 'summary', ...summary })}\n`
+          : renderSummary(summary, out.isTTY),
+      )
+      return summary
+    } finally {
+      host.close()
     }
-    return finish(await run('apply'))
-  } finally {
-    host.close()
   }
+  const workers = async (
+    mode: RunMode,
+    mirrorSummary: RunSummary | null,
+  ): Promise<FleetSummary | null> => {
+    if (!withWorkers) return null
+    // Until the mirror serves, the workers' plan would only say that they cannot reach it.
+    if (mode === 'plan' && mirrorSummary && mirrorSummary.steps.some((s) => s.changes > 0)) {
+      out.write(
+        options.json
+          ? ''
+          : `\nThe ${site.workers.length} worker(s) are planned once the mirror serves.\n`,
+      )
+      return null
+    }
+    const summary = await (mode === 'plan' ? planWorkers : applyWorkers)(
+      site,
+      connect,
+      {},
+      fleetEmit,
+    )
+    if (options.json) out.write(`${JSON.stringify({ type: 'workers-summary', ...summary })}\n`)
+    return summary
+  }
+  const failed = (summary: RunSummary | FleetSummary | null): boolean =>
+    !!summary && (summary.status === 'failed' || summary.status === 'cancelled')
+
+  if (options.command === 'apply' && !options.yes) {
+    const plannedMirror = await mirror('plan')
+    if (failed(plannedMirror)) return 1
+    const plannedWorkers = await workers('plan', plannedMirror)
+    const changes =
+      (plannedMirror?.steps.reduce((n, s) => n + s.changes, 0) ?? 0) +
+      (plannedWorkers?.hosts.reduce((n, h) => n + h.changes, 0) ?? 0)
+    if (changes === 0) out.write('\nThe plan makes no changes; applying verifies the result.\n')
+    else if (!(await confirmOnTerminal('Apply these changes?'))) {
+      out.write('Nothing was changed.\n')
+      return 1
+    }
+  }
+  const mode: RunMode = options.command === 'plan' ? 'plan' : 'apply'
+  const mirrorSummary = await mirror(mode)
+  // Workers pointed at a mirror that failed would only fail too.
+  if (failed(mirrorSummary)) return 1
+  return failed(await workers(mode, mirrorSummary)) ? 1 : 0
 }

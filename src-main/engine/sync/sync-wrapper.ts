@@ -65,6 +65,13 @@ echo $$ > "$pidfile"
 "$bandersnatch" -c "$conf" mirror >> "$log" 2>&1
 code=$?
 trap - TERM INT
+# bandersnatch writes some files through a temp file it never opens up (web/last-modified is
+# 0600): give others read (files) and read+execute (directories) where missing, or nginx says 403.
+web=$(dirname -- "$status")/web
+if [ "$code" = 0 ] && [ -d "$web" ]; then
+  find "$web" -xdev \\( -type f ! -perm -0004 -exec chmod o+r {} + \\) \\
+    -o \\( -type d ! -perm -0005 -exec chmod o+rx {} + \\) 2>> "$log"
+fi
 echo "=== sync ended $(now) exit $code ===" >> "$log"
 echo "$code" > "$exitfile"
 if [ "$code" = 0 ] && [ ! -e "$todo" ]; then echo "$filter" > "$checked"; fi

@@ -6,6 +6,7 @@ import {
   mkdtempSync,
   readFileSync,
   rmSync,
+  statSync,
   writeFileSync,
 } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -122,6 +123,19 @@ describe('the sync wrapper', () => {
     ])
     await first.exited
     expect(m.history().map((r) => r.outcome)).toEqual(['skipped', 'ok'])
+  })
+
+  it('opens up what bandersnatch left closed to the web server (web/last-modified is 0600)', () => {
+    const m = newMirror()
+    const web = join(m.dir, 'web')
+    mkdirSync(join(web, 'simple', 'closed'), { recursive: true, mode: 0o700 })
+    writeFileSync(join(web, 'last-modified'), '20261124T07:00:00\n', { mode: 0o600 })
+    writeFileSync(join(web, 'simple', 'index.html'), '<html/>', { mode: 0o640 })
+    chmodSync(join(web, 'simple', 'closed'), 0o700)
+    expect(runWrapper(m.args('app'))).toBe(0)
+    expect(statSync(join(web, 'last-modified')).mode & 0o777).toBe(0o604)
+    expect(statSync(join(web, 'simple', 'index.html')).mode & 0o777).toBe(0o644)
+    expect(statSync(join(web, 'simple', 'closed')).mode & 0o777).toBe(0o705)
   })
 
   it('a cancelled sync (TERM to its group) leaves no exit file: it did not finish', async () => {
