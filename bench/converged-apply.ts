@@ -47,19 +47,30 @@ async function main(): Promise<void> {
   const rows: string[] = []
   try {
     const site = await bed.newSite()
-    const accept = ['--known-hosts', bed.knownHosts, '--accept-host-key', bed.sshd.hostKeyFingerprint]
+    const accept = [
+      '--known-hosts',
+      bed.knownHosts,
+      '--accept-host-key',
+      bed.sshd.hostKeyFingerprint,
+    ]
     const setup = await runPipMirror(['apply', '--yes', '--site', site.path, ...accept])
-    if (setup.code !== 0) throw new Error(`setting up the mirror failed:\n${setup.stdout}\n${setup.stderr}`)
+    if (setup.code !== 0)
+      throw new Error(`setting up the mirror failed:\n${setup.stdout}\n${setup.stderr}`)
     const parsed = parseSite(JSON.parse(await readFile(site.path, 'utf8')))
     const files = join(bed.work, 'ansible')
     await mkdir(files, { recursive: true })
     await writeFile(join(files, 'bandersnatch.conf'), bandersnatchConfFor(parsed.mirror))
     await writeFile(join(files, 'site.conf'), nginxSiteFor(parsed.mirror))
-    await writeFile(join(files, 'requirements.in'), requirementsInText(parsed.mirror.requirements ?? []))
+    await writeFile(
+      join(files, 'requirements.in'),
+      requirementsInText(parsed.mirror.requirements ?? []),
+    )
 
     for (const rtt of [0, 50]) {
       const proxy = await startLatencyProxy({ host: bed.sshd.host, port: bed.sshd.port }, rtt)
-      const viaProxy = JSON.parse(await readFile(site.path, 'utf8')) as { mirror: { ssh: { port: number } } }
+      const viaProxy = JSON.parse(await readFile(site.path, 'utf8')) as {
+        mirror: { ssh: { port: number } }
+      }
       viaProxy.mirror.ssh.port = proxy.port
       const sitePath = join(bed.work, `proxy-${rtt}.json`)
       await writeFile(sitePath, JSON.stringify(viaProxy))
@@ -80,25 +91,46 @@ async function main(): Promise<void> {
         mirror_url: mirrorUrl(parsed.mirror),
       })
       const playbook = (pipelining: boolean) => async () => {
-        const { stdout } = await execFileAsync(ansible, ['-i', inventory, '--check', '-e', extraVars, 'bench/ansible/mirror.yml'], {
-          env: {
-            ...process.env,
-            ANSIBLE_HOST_KEY_CHECKING: 'False',
-            ANSIBLE_PIPELINING: pipelining ? 'True' : 'False',
-            ANSIBLE_SSH_CONTROL_PATH_DIR: join(files, `cp-${rtt}-${pipelining}`),
+        const { stdout } = await execFileAsync(
+          ansible,
+          ['-i', inventory, '--check', '-e', extraVars, 'bench/ansible/mirror.yml'],
+          {
+            env: {
+              ...process.env,
+              ANSIBLE_HOST_KEY_CHECKING: 'False',
+              ANSIBLE_PIPELINING: pipelining ? 'True' : 'False',
+              ANSIBLE_SSH_CONTROL_PATH_DIR: join(files, `cp-${rtt}-${pipelining}`),
+            },
+            maxBuffer: 64 * 1024 * 1024,
           },
-          maxBuffer: 64 * 1024 * 1024,
-        })
-        if (!/changed=0 /.test(stdout)) throw new Error(`the playbook wants changes on a converged host:\n${stdout}`)
+        )
+        if (!/changed=0 /.test(stdout))
+          throw new Error(`the playbook wants changes on a converged host:\n${stdout}`)
       }
       const cli = (command: 'plan' | 'apply') => async () => {
-        const result = await runPipMirror([command, '--yes', '--site', sitePath, '--json', ...accept])
-        if (result.code !== 0) throw new Error(`pip-mirror ${command} failed:\n${result.stdout}\n${result.stderr}`)
-        const summary = JSON.parse(result.stdout.trim().split('\n').pop() as string) as { steps: { changes: number }[] }
-        if (summary.steps.some((s) => s.changes > 0)) throw new Error(`pip-mirror ${command} wants changes on a converged host`)
+        const result = await runPipMirror([
+          command,
+          '--yes',
+          '--site',
+          sitePath,
+          '--json',
+          ...accept,
+        ])
+        if (result.code !== 0)
+          throw new Error(`pip-mirror ${command} failed:\n${result.stdout}\n${result.stderr}`)
+        const summary = JSON.parse(result.stdout.trim().split('\n').pop() as string) as {
+          steps: { changes: number }[]
+        }
+        if (summary.steps.some((s) => s.changes > 0))
+          throw new Error(`pip-mirror ${command} wants changes on a converged host`)
       }
       // Runs interleaved, so a burst of load on this shared machine hits every tool alike.
-      const samples: Record<string, number[]> = { plan: [], apply: [], ansible: [], ansiblePipelining: [] }
+      const samples: Record<string, number[]> = {
+        plan: [],
+        apply: [],
+        ansible: [],
+        ansiblePipelining: [],
+      }
       for (let i = 0; i < RUNS; i++) {
         samples.plan?.push(await timed(cli('plan')))
         samples.apply?.push(await timed(cli('apply')))
@@ -106,11 +138,19 @@ async function main(): Promise<void> {
         samples.ansiblePipelining?.push(await timed(playbook(true)))
       }
       await proxy.stop()
-      const m = Object.fromEntries(Object.entries(samples).map(([k, v]) => [k, median(v)])) as Record<string, number>
+      const m = Object.fromEntries(
+        Object.entries(samples).map(([k, v]) => [k, median(v)]),
+      ) as Record<string, number>
       const plan = m.plan as number
-      const row = (what: string, ms: number) => `| ${rtt} ms | ${what} | ${(ms / 1000).toFixed(2)} s | ${(ms / plan).toFixed(2)}× |`
+      const row = (what: string, ms: number) =>
+        `| ${rtt} ms | ${what} | ${(ms / 1000).toFixed(2)} s | ${(ms / plan).toFixed(2)}× |`
       rows.push(row('pip-mirror plan', plan))
-      rows.push(row('pip-mirror apply (plan + verify: HTTP and pip download of every pin)', m.apply as number))
+      rows.push(
+        row(
+          'pip-mirror apply (plan + verify: HTTP and pip download of every pin)',
+          m.apply as number,
+        ),
+      )
       rows.push(row('ansible-playbook --check', m.ansible as number))
       rows.push(row('ansible-playbook --check, pipelining on', m.ansiblePipelining as number))
     }

@@ -3,8 +3,29 @@
  * `ipc-contract.ts` so the sandboxed preload can allow-list channels without bundling zod.
  * `ipc-contract.ts` refuses to compile unless it gives every name here exactly one schema.
  */
-export const INVOKE_CHANNELS = ['app:version', 'engine:ping'] as const
-export const EVENT_CHANNELS = ['engine:event'] as const
+export const INVOKE_CHANNELS = [
+  'app:version',
+  'engine:ping',
+  'session:restore',
+  'wizard:save-progress',
+  'site:update',
+  'ssh:config-hosts',
+  'dialog:pick-key-file',
+  'host:connect',
+  'host:trust',
+  'host:reconnect',
+  'host:disconnect',
+  'worker:add',
+  'worker:trust',
+  'worker:remove',
+  'run:start',
+  'run:stop',
+  'sync:cancel',
+  'export:script',
+  'export:save-script',
+  'clipboard:write-text',
+] as const
+export const EVENT_CHANNELS = ['engine:event', 'session:event'] as const
 
 export type InvokeChannel = (typeof INVOKE_CHANNELS)[number]
 export type EventChannel = (typeof EVENT_CHANNELS)[number]

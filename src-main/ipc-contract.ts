@@ -1,5 +1,21 @@
 import { z } from 'zod'
+import { sshTargetSchema, workerSchema } from './engine/site'
 import type { EventChannel, InvokeChannel } from './ipc-channels'
+import { runModeSchema } from './ipc-engine-schemas'
+import {
+  connectionViewSchema,
+  connectOutcomeSchema,
+  runStartOutcomeSchema,
+  secretsInputSchema,
+  sessionEventSchema,
+  sessionSnapshotSchema,
+  siteDraftPatchSchema,
+  siteDraftSchema,
+  sshConfigHostSchema,
+  stageIdSchema,
+  wizardStepIdSchema,
+  workerAddOutcomeSchema,
+} from './ipc-session-schemas'
 
 /**
  * The whole API between the renderer and the main process, defined once. The preload, the IPC
@@ -8,6 +24,8 @@ import type { EventChannel, InvokeChannel } from './ipc-channels'
  */
 
 export type { EventChannel, InvokeChannel } from './ipc-channels'
+export type * from './ipc-engine-schemas'
+export type * from './ipc-session-schemas'
 
 interface InvokeSpec {
   request: z.ZodType
@@ -24,6 +42,85 @@ export const invokeContract = {
     request: z.strictObject({ text: z.string().max(10_000) }),
     response: z.object({ echoed: z.string() }),
   },
+  /** Everything the page needs to show where the operator was, after a start or a reload. */
+  'session:restore': { request: z.undefined(), response: sessionSnapshotSchema },
+  'wizard:save-progress': {
+    request: z.strictObject({
+      step: wizardStepIdSchema,
+      completed: z.array(wizardStepIdSchema).max(20),
+    }),
+    response: sessionSnapshotSchema.shape.wizard,
+  },
+  'site:update': {
+    request: siteDraftPatchSchema,
+    response: z.object({ site: siteDraftSchema, mirrorUrl: z.string().nullable() }),
+  },
+  /** Hosts named in ~/.ssh/config, offered on the Connect page. */
+  'ssh:config-hosts': { request: z.undefined(), response: z.array(sshConfigHostSchema) },
+  'dialog:pick-key-file': {
+    request: z.undefined(),
+    response: z.object({ path: z.string().nullable() }),
+  },
+  /** Secrets travel here once, from the form to main; no response ever carries them back. */
+  'host:connect': {
+    request: z.strictObject({
+      target: sshTargetSchema,
+      secrets: secretsInputSchema,
+      remember: z.boolean(),
+    }),
+    response: connectOutcomeSchema,
+  },
+  /** The operator confirmed this fingerprint, just shown for the pending connection. */
+  'host:trust': {
+    request: z.strictObject({ fingerprint: z.string().regex(/^SHA256:[A-Za-z0-9+/]{43}$/) }),
+    response: connectOutcomeSchema,
+  },
+  /** Connects again to the saved host with the secrets main still holds. */
+  'host:reconnect': { request: z.undefined(), response: connectOutcomeSchema },
+  'host:disconnect': { request: z.undefined(), response: connectionViewSchema },
+  /** Checks that a worker host answers and its key is trusted, then adds it to the site. */
+  'worker:add': {
+    request: z.strictObject({
+      worker: workerSchema,
+      secrets: secretsInputSchema,
+      remember: z.boolean(),
+    }),
+    response: workerAddOutcomeSchema,
+  },
+  'worker:trust': {
+    request: z.strictObject({ fingerprint: z.string().regex(/^SHA256:[A-Za-z0-9+/]{43}$/) }),
+    response: workerAddOutcomeSchema,
+  },
+  /** Removes a worker from the site (by its label); nothing is changed on the host. */
+  'worker:remove': {
+    request: z.strictObject({ label: z.string().max(400) }),
+    response: siteDraftSchema,
+  },
+  /** Starts a stage; its events follow on `session:event`, ending with `run-finished`. */
+  'run:start': {
+    request: z.strictObject({ stage: stageIdSchema, mode: runModeSchema }),
+    response: runStartOutcomeSchema,
+  },
+  /** Stops following a run; a sync goes on running on the host. */
+  'run:stop': {
+    request: z.strictObject({ runId: z.string().max(100) }),
+    response: z.object({ stopped: z.boolean() }),
+  },
+  /** Stops bandersnatch itself on the host; the next mirror run resumes from its todo list. */
+  'sync:cancel': { request: z.undefined(), response: z.object({ stopped: z.boolean() }) },
+  /** Everything that ran, as a shell script (built in main from what the engine ran). */
+  'export:script': {
+    request: z.undefined(),
+    response: z.object({ text: z.string(), fileName: z.string() }),
+  },
+  'export:save-script': {
+    request: z.undefined(),
+    response: z.object({ savedTo: z.string().nullable() }),
+  },
+  'clipboard:write-text': {
+    request: z.strictObject({ text: z.string().max(1_000_000) }),
+    response: z.null(),
+  },
 } as const satisfies Record<InvokeChannel, InvokeSpec>
 
 export const engineEventSchema = z.object({
@@ -34,6 +131,7 @@ export const engineEventSchema = z.object({
 
 export const eventContract = {
   'engine:event': engineEventSchema,
+  'session:event': sessionEventSchema,
 } as const satisfies Record<EventChannel, z.ZodType>
 
 type RequestSchema<C extends InvokeChannel> = (typeof invokeContract)[C]['request']

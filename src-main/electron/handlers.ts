@@ -1,9 +1,17 @@
+import type { AppSession } from '../app/app-session'
 import type { EmitEvent, InvokeHandlers } from '../ipc-contract'
 
 /** What the handlers need from the outside world; Electron fills it in main.ts, tests fill it in directly. */
 export interface HandlerDeps {
   appVersion: string
   emit: EmitEvent
+  /** The wizard's state and runs; without it the session channels answer with an error. */
+  session?: AppSession
+  /** Asks the operator for a private key file (a native dialog in the app). */
+  pickKeyFile?: () => Promise<string | null>
+  /** Asks where to save the exported script and writes it there; null when cancelled. */
+  saveTextFile?: (suggestedName: string, text: string) => Promise<string | null>
+  writeClipboard?: (text: string) => void
 }
 
 /**
@@ -11,11 +19,41 @@ export interface HandlerDeps {
  * this very table under plain Node. Requests arrive already validated (see dispatch.ts).
  */
 export function createHandlers(deps: HandlerDeps): InvokeHandlers {
+  const session = (): AppSession => {
+    if (!deps.session) throw new Error('The app session is not running.')
+    return deps.session
+  }
   return {
     'app:version': async () => deps.appVersion,
     'engine:ping': async ({ text }) => {
       deps.emit('engine:event', { kind: 'log', level: 'info', message: `ping: ${text}` })
       return { echoed: text }
+    },
+    'session:restore': () => session().snapshot(),
+    'wizard:save-progress': ({ step, completed }) => session().saveWizard(step, completed),
+    'site:update': (patch) => session().updateSite(patch),
+    'ssh:config-hosts': () => session().sshConfigHosts(),
+    'dialog:pick-key-file': async () => ({ path: (await deps.pickKeyFile?.()) ?? null }),
+    'host:connect': ({ target, secrets, remember }) => session().connect(target, secrets, remember),
+    'host:trust': ({ fingerprint }) => session().trust(fingerprint),
+    'host:reconnect': () => session().reconnect(),
+    'host:disconnect': () => session().disconnect(),
+    'worker:add': ({ worker, secrets, remember }) => session().addWorker(worker, secrets, remember),
+    'worker:trust': ({ fingerprint }) => session().trustWorker(fingerprint),
+    'worker:remove': ({ label }) => session().removeWorker(label),
+    'run:start': ({ stage, mode }) => session().startRun(stage, mode),
+    'run:stop': async ({ runId }) => session().stopRun(runId),
+    'sync:cancel': () => session().cancelSync(),
+    'export:script': () => session().exportScript(),
+    'export:save-script': async () => {
+      const { text, fileName } = await session().exportScript()
+      if (!deps.saveTextFile) throw new Error('Saving files is not available here.')
+      return { savedTo: await deps.saveTextFile(fileName, text) }
+    },
+    'clipboard:write-text': async ({ text }) => {
+      if (!deps.writeClipboard) throw new Error('The clipboard is not available here.')
+      deps.writeClipboard(text)
+      return null
     },
   }
 }

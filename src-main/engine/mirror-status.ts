@@ -41,12 +41,7 @@ export async function mirrorStatus(host: RemoteHost, site: Site): Promise<Mirror
   const [serial = '', mtime = '', projects = '0', files = '0', bytes = '0'] = counts.stdout
     .split('\n')
     .map((l) => l.trim())
-  const [answer] = await httpGetFromHost(
-    host,
-    facts.python?.path ?? 'python3',
-    [`${url}/simple/`],
-    0,
-  )
+  const [answer] = await httpGetFromHost(host, [`${url}/simple/`], { bodyLimit: 0 })
   return {
     url,
     facts,

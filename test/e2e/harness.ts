@@ -6,6 +6,7 @@ import { join, resolve } from 'node:path'
 import { chromium, type Page } from 'playwright-core'
 import { build } from 'vite'
 import type { EmitEvent, EventChannel, EventPayload } from '../../src-main/ipc-contract'
+import { AppSession, type AppSessionOptions } from '../../src-main/app/app-session'
 import { dispatchInvoke } from '../../src-main/electron/dispatch'
 import { createHandlers, type HandlerDeps } from '../../src-main/electron/handlers'
 import { HARNESS_DELIVER_EVENT, HARNESS_INVOKE } from './fake-electron-renderer'
@@ -27,20 +28,29 @@ const CHROMIUM_FLAGS = [
   '--no-first-run',
   '--disable-quic',
 ]
+const VIEWPORT = { width: 1100, height: 760 }
 
 export interface OpenAppOptions {
-  /** Overrides for the handlers' dependencies; `emit` is always the harness's own. */
-  deps?: Partial<Omit<HandlerDeps, 'emit'>>
+  /** Overrides for the handlers' dependencies; `emit` and `session` are always the harness's own. */
+  deps?: Partial<Omit<HandlerDeps, 'emit' | 'session'>>
+  /**
+   * The app session behind the handlers, as main.ts makes it. Without a `dataDir` it gets a
+   * temporary one, removed on close; pass one to reopen the app on the same saved progress.
+   */
+  session?: Partial<Omit<AppSessionOptions, 'emit'>>
   /** Hash route to open, e.g. `/serve`. */
   route?: string
 }
 
 export interface OpenedApp {
   page: Page
+  session: AppSession
+  dataDir: string
   /** Console errors, uncaught page errors and failed requests seen so far. */
   problems: string[]
   /** Sends an event to the page exactly as the handlers' emitter would. */
   emit: EmitEvent
+  /** Saves a PNG under test/e2e/screenshots/; the window grows to show the whole page. */
   screenshot(name: string): Promise<string>
   close(): Promise<void>
 }
@@ -57,16 +67,19 @@ export async function openApp(options: OpenAppOptions = {}): Promise<OpenedApp> 
     serveDirectory(RENDERER_DIR),
     mkdtemp(join(tmpdir(), 'pip-mirror-e2e-')),
   ])
+  const ownDataDir = options.session?.dataDir === undefined
+  const dataDir = options.session?.dataDir ?? (await mkdtemp(join(tmpdir(), 'pip-mirror-data-')))
   const context = await chromium
     .launchPersistentContext(userDataDir, {
       executablePath: CHROMIUM_PATH,
       headless: true,
       args: CHROMIUM_FLAGS,
-      viewport: { width: 1100, height: 760 },
+      viewport: VIEWPORT,
     })
     .catch(async (error: unknown) => {
       await server.close()
       await rm(userDataDir, { recursive: true, force: true })
+      if (ownDataDir) await rm(dataDir, { recursive: true, force: true })
       throw error
     })
   const page = context.pages()[0] ?? (await context.newPage())
@@ -82,7 +95,12 @@ export async function openApp(options: OpenAppOptions = {}): Promise<OpenedApp> 
         problems.push(`event ${channel} not delivered: ${String(error)}`)
       })
   }
-  const handlers = createHandlers({ appVersion: 'test', ...options.deps, emit })
+  const session = new AppSession({
+    ...options.session,
+    dataDir,
+    emit: (event) => emit('session:event', event),
+  })
+  const handlers = createHandlers({ appVersion: 'test', ...options.deps, emit, session })
   await page.exposeFunction(HARNESS_INVOKE, async (channel: unknown, request: unknown) => {
     const result = await dispatchInvoke(handlers, channel, request)
     await deliveries
@@ -93,20 +111,43 @@ export async function openApp(options: OpenAppOptions = {}): Promise<OpenedApp> 
 
   return {
     page,
+    session,
+    dataDir,
     problems,
     emit,
     async screenshot(name) {
       if (!/^[\w.-]+$/.test(name)) throw new Error(`Screenshot names are plain file names: ${name}`)
       await mkdir(SCREENSHOT_DIR, { recursive: true })
       const path = join(SCREENSHOT_DIR, `${name}.png`)
-      await page.screenshot({ path, fullPage: true })
+      await screenshotWholePage(page, path)
       return path
     },
     async close() {
+      await session.dispose()
       await context.close()
       await server.close()
       await rm(userDataDir, { recursive: true, force: true })
+      if (ownDataDir) await rm(dataDir, { recursive: true, force: true })
     },
+  }
+}
+
+/** The app scrolls inside <main>, so a full-page shot would cut it: grow the window to fit it. */
+async function screenshotWholePage(page: Page, path: string): Promise<void> {
+  const hidden = await page.evaluate(() => {
+    type Scrolling = { scrollHeight: number; clientHeight: number }
+    const doc = (
+      globalThis as unknown as { document: { querySelector(s: string): Scrolling | null } }
+    ).document
+    const main = doc.querySelector('main')
+    return main ? main.scrollHeight - main.clientHeight : 0
+  })
+  const height = Math.min(VIEWPORT.height + Math.max(0, hidden), 3000)
+  await page.setViewportSize({ width: VIEWPORT.width, height })
+  try {
+    await page.screenshot({ path, fullPage: true, animations: 'disabled' })
+  } finally {
+    await page.setViewportSize(VIEWPORT)
   }
 }
 

@@ -44,7 +44,9 @@ export async function startMirrorHostBed(): Promise<MirrorHostBed> {
     work,
     knownHosts: join(work, 'known_hosts'),
     async newSite(overrides = {}) {
-      const port = await freePort()
+      const listen = overrides.listen ?? `127.0.0.1:${await freePort()}`
+      // The nginx site is named after the port it listens on: that is the one to remove later.
+      const port = Number(listen.split(':')[1])
       const directory = overrides.directory ?? `/srv/pmw-test-${randomBytes(4).toString('hex')}`
       directories.push(directory)
       ports.push(port)
@@ -55,7 +57,7 @@ export async function startMirrorHostBed(): Promise<MirrorHostBed> {
           upstream: overrides.upstream ?? upstream.url,
           allowNonHttps: true,
           requirements: overrides.requirements ?? ['alpha'],
-          serve: { listen: overrides.listen ?? `127.0.0.1:${port}`, location: '/pypi/' },
+          serve: { listen, location: '/pypi/' },
         },
       }
       const path = join(work, `site-${port}.json`)

@@ -135,9 +135,8 @@ export function removeMirrorStep(confirmHost: string | null): Step {
           host: ctx.host.label,
           hint: 'delete them as root',
         })
-      const facts = await ctx.facts()
       const url = `${mirrorUrl(ctx.site.mirror)}/simple/`
-      const [answer] = await httpGetFromHost(ctx.host, facts.python?.path ?? 'python3', [url], 0)
+      const [answer] = await httpGetFromHost(ctx.host, [url], { bodyLimit: 0 })
       if (answer?.status === 200)
         throw new EngineError(`${url} still answers 200 after the removal`, {
           host: ctx.host.label,

@@ -1,4 +1,5 @@
 import type { MirrorSite } from '../site'
+import { httpGetFromHost } from '../remote/http-get'
 import type { RemoteHost } from '../ssh/remote-host'
 
 export interface ProbeTarget {
@@ -31,63 +32,18 @@ export function urlOf(base: string, relativePath: string, isDirectory: boolean):
   return `${base}${encoded}${isDirectory && encoded ? '/' : ''}`
 }
 
-/**
- * GETs each URL from the host itself and prints `<status>\t<url>`: curl where it exists, else
- * the host's Python. Proxies are bypassed and redirects are not followed, so the status is
- * nginx's own answer.
- */
-export const HTTP_PROBE_SCRIPT = `
-if command -v curl >/dev/null 2>&1; then
-  for url; do
-    code=$(curl -s -o /dev/null --noproxy '*' --max-time 10 -w '%{http_code}' "$url") || true
-    printf '%s\\t%s\\n' "\${code:-000}" "$url"
-  done
-  exit 0
-fi
-py=/usr/bin/python3
-[ -x "$py" ] || py=$(command -v python3) || { echo 'neither curl nor python3 on the host' >&2; exit 3; }
-"$py" - "$@" <<'PY'
-import sys
-import urllib.error
-import urllib.request
-
-class NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args, **kwargs):
-        return None
-
-opener = urllib.request.build_opener(urllib.request.ProxyHandler({}), NoRedirect)
-for url in sys.argv[1:]:
-    try:
-        with opener.open(url, timeout=10) as response:
-            code = response.status
-    except urllib.error.HTTPError as error:
-        code = error.code
-    except Exception:
-        code = 0
-    print("%03d\\t%s" % (code, url))
-PY
-`
-
-export function parseProbes(text: string, targets: readonly ProbeTarget[]): HttpProbe[] {
-  const statusByUrl = new Map<string, number>()
-  for (const line of text.split('\n')) {
-    const tab = line.indexOf('\t')
-    if (tab > 0) statusByUrl.set(line.slice(tab + 1), Number(line.slice(0, tab)))
-  }
-  return targets.map((target) => ({ ...target, status: statusByUrl.get(target.url) ?? 0 }))
-}
-
+/** GETs each URL from the host itself; the status is nginx's own answer (no redirects, no proxy). */
 export async function probeHttp(
   host: RemoteHost,
   targets: readonly ProbeTarget[],
 ): Promise<HttpProbe[]> {
   const unique = [...new Map(targets.map((target) => [target.url, target])).values()]
-  if (unique.length === 0) return []
-  const result = await host.script(
-    HTTP_PROBE_SCRIPT,
+  const answers = await httpGetFromHost(
+    host,
     unique.map((target) => target.url),
+    { bodyLimit: 0, timeoutSeconds: 10 },
   )
-  return parseProbes(result.stdout, unique)
+  return unique.map((target, i) => ({ ...target, status: answers[i]?.status ?? 0 }))
 }
 
 /**

@@ -1,7 +1,7 @@
 import { nginxSiteName, renderNginxSite } from '../config/nginx-site'
 import { EngineError } from '../errors'
 import type { HostFacts } from '../remote/facts'
-import { httpGetFromHost, type HttpResult } from '../remote/http-get'
+import { describeHttpResult, httpGetFromHost, type HttpResult } from '../remote/http-get'
 import { readRemoteFile, writeRemoteFileAtomic } from '../ssh/files'
 import type { RemoteHost } from '../ssh/remote-host'
 import { mirrorUrl, type MirrorSite } from '../site'
@@ -147,16 +147,15 @@ export const nginxStep: Step = {
     await ctx.facts(true)
   },
   async verify(ctx) {
-    const facts = await ctx.facts()
     const url = `${mirrorUrl(ctx.site.mirror)}/simple/`
     let answer: HttpResult | undefined
     // A freshly started or reloaded nginx takes a moment to bind.
     for (let attempt = 0; attempt < 20; attempt++) {
-      answer = (await httpGetFromHost(ctx.host, facts.python?.path ?? 'python3', [url]))[0]
+      answer = (await httpGetFromHost(ctx.host, [url], { bodyLimit: 0 }))[0]
       if (answer?.status === 200) return
       await new Promise((r) => setTimeout(r, 250))
     }
-    throw new EngineError(`${url} answers ${answer?.status || answer?.error}`, {
+    throw new EngineError(`${url} answers ${answer ? describeHttpResult(answer) : 'nothing'}`, {
       host: ctx.host.label,
       hint:
         answer?.status === 403

@@ -1,5 +1,5 @@
 import { EngineError } from '../errors'
-import { httpGetFromHost } from '../remote/http-get'
+import { describeHttpResult, httpGetFromHost } from '../remote/http-get'
 import { scriptCommand } from '../remote/quote'
 import type { RemoteHost } from '../ssh/remote-host'
 import { mirrorUrl, type MirrorSite } from '../site'
@@ -80,15 +80,11 @@ export async function verifyMirror(ctx: StepContext): Promise<PackageCheck[]> {
   const txt =
     (await readRemoteFile(ctx.host, mirrorLayout(mirror).requirementsTxt))?.toString('utf8') ?? ''
   const pins = parsePinnedRequirements(txt)
-  const facts = await ctx.facts()
   const base = `${mirrorUrl(mirror)}/simple/`
-  const pages = await httpGetFromHost(ctx.host, facts.python?.path ?? 'python3', [
-    base,
-    ...pins.map((p) => `${base}${p.name}/`),
-  ])
+  const pages = await httpGetFromHost(ctx.host, [base, ...pins.map((p) => `${base}${p.name}/`)])
   const root = pages[0]
   if (!root || root.status !== 200)
-    throw new EngineError(`${base} answers ${root?.status || root?.error}`, {
+    throw new EngineError(`${base} answers ${root ? describeHttpResult(root) : 'nothing'}`, {
       host: ctx.host.label,
       hint:
         root?.status === 403

@@ -4,7 +4,7 @@ import { setPipMirror, WorkerConfigError, type PipMirrorEdit } from '../config/w
 import { EngineError } from '../errors'
 import { writeRemoteFileAtomic } from '../ssh/files'
 import { readWorkerConfig, type WorkerConfigFile } from '../workers/worker-config-file'
-import { runPythonJson } from '../workers/remote-python'
+import { runPythonJson } from '../remote/python'
 import type { WorkerTarget } from '../workers/worker-target'
 import type { StepContext, Step } from './step'
 

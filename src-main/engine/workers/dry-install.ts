@@ -2,7 +2,7 @@ import { z } from 'zod'
 import type { RemoteHost } from '../ssh/remote-host'
 import { urlHost } from './loopback'
 import { simpleIndexUrl } from './mirror-reach'
-import { runPythonJson } from './remote-python'
+import { runPythonJson } from '../remote/python'
 
 /**
  * Installs each line as OpenLambda's pip-install lambda does (`pip install --no-deps <line>

@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import type { RemoteHost } from '../ssh/remote-host'
-import { runPythonJson } from './remote-python'
+import { runPythonJson } from '../remote/python'
 
 /**
  * Reads a requirements file the way pip does and asks the mirror, from the worker host, about

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { parseSite } from '../../../src-main/engine/site'
-import { localMirrorUrl, parseProbes, urlOf } from '../../../src-main/engine/permissions/http-probe'
+import { localMirrorUrl, urlOf } from '../../../src-main/engine/permissions/http-probe'
 
 function mirror(listen: string, location = '/pypi/') {
   return parseSite({
@@ -26,16 +26,5 @@ describe('HTTP probe helpers', () => {
     expect(urlOf(base, 'packages/ab/cd/h/a b+c.whl', false)).toBe(
       'http://127.0.0.1:8080/pypi/packages/ab/cd/h/a%20b%2Bc.whl',
     )
-  })
-
-  it('reads statuses and treats a missing line as no answer', () => {
-    const targets = [
-      { url: 'http://a/1', what: 'one' },
-      { url: 'http://a/2', what: 'two' },
-    ]
-    expect(parseProbes('403\thttp://a/1\n', targets)).toEqual([
-      { url: 'http://a/1', what: 'one', status: 403 },
-      { url: 'http://a/2', what: 'two', status: 0 },
-    ])
   })
 })

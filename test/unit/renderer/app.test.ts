@@ -1,12 +1,12 @@
 import { flushPromises, mount } from '@vue/test-utils'
 import { createPinia } from 'pinia'
-import { afterEach, describe, expect, it, vi } from 'vitest'
+import { afterEach, describe, expect, it } from 'vitest'
 import { createMemoryHistory } from 'vue-router'
 import App from '@/App.vue'
 import { createAppRouter } from '@/router'
 import { WIZARD_STEPS } from '@/steps'
 import { useWizardStore } from '@/stores/wizard'
-import type { PipMirrorBridge } from '../../../src-main/ipc-contract'
+import { fakeBridge, snapshot } from './fake-bridge'
 
 async function mountApp(path = '/') {
   const pinia = createPinia()
@@ -64,10 +64,38 @@ describe('App', () => {
   })
 
   it('shows the version the main process reports', async () => {
-    const invoke = vi.fn(async () => ({ ok: true, value: '4.5.6' }))
-    window.pipMirror = { invoke, on: vi.fn() } as unknown as PipMirrorBridge
+    const fake = fakeBridge({
+      'app:version': () => '4.5.6',
+      'session:restore': () => snapshot(),
+      'wizard:save-progress': (progress) => progress,
+    })
+    window.pipMirror = fake.bridge
     const { wrapper } = await mountApp()
-    expect(invoke).toHaveBeenCalledWith('app:version')
+    expect(fake.calls.map((call) => call.channel)).toContain('app:version')
     expect(wrapper.find('[data-testid="app-version"]').text()).toBe('v4.5.6')
+  })
+
+  it('resumes on the step the operator was on, and saves every move', async () => {
+    const fake = fakeBridge({
+      'app:version': () => '1.0.0',
+      'session:restore': () =>
+        snapshot({
+          wizard: { step: 'mirror', completed: ['connect'] },
+          connection: { state: 'connected', label: 'ops@h:22', hostKey: null, hasSecrets: false },
+        }),
+      'wizard:save-progress': ({ step, completed }) => ({ step, completed }),
+    })
+    window.pipMirror = fake.bridge
+    const { router, wizard, wrapper } = await mountApp()
+    await flushPromises()
+    expect(router.currentRoute.value.path).toBe('/mirror')
+    expect(wizard.currentStepId).toBe('mirror')
+    expect(wrapper.find('[data-testid="connection-bar"]').text()).toContain('Connected to')
+    await router.push('/serve')
+    await flushPromises()
+    expect(fake.calls).toContainEqual({
+      channel: 'wizard:save-progress',
+      request: { step: 'serve', completed: [] },
+    })
   })
 })

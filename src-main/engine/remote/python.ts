@@ -1,6 +1,6 @@
 import type { z } from 'zod'
 import { EngineError } from '../errors'
-import { scriptCommand } from '../remote/quote'
+import { scriptCommand } from './quote'
 import type { RemoteHost } from '../ssh/remote-host'
 import { VENV_PYTHON } from '../steps/mirror-layout'
 
@@ -8,7 +8,7 @@ import { VENV_PYTHON } from '../steps/mirror-layout'
 const NO_PYTHON = 127
 
 /**
- * Runs a fixed Python program on a worker host: the wizard's tools venv when it is there (it has
+ * Runs a fixed Python program on a host: the wizard's tools venv when it is there (it has
  * pip and, inside it, the `packaging` library), else the system's python3.
  */
 const PYTHON_WRAPPER = `
@@ -44,7 +44,7 @@ export async function runPythonJson<T>(
   if (result.code === NO_PYTHON)
     throw new EngineError(`${what} needs python3, which is not installed`, {
       host: host.label,
-      hint: 'install python3 on the worker host (apt-get install python3 python3-venv)',
+      hint: 'install python3 on the host (apt-get install python3 python3-venv)',
     })
   const lastLine = result.stdout.trim().split('\n').pop() ?? ''
   let parsed: unknown

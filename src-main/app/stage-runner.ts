@@ -1,0 +1,183 @@
+import { probeFacts, FACTS_SCRIPT } from '../engine/remote/facts'
+import { commandLine, scriptCommand } from '../engine/remote/quote'
+import { upstreamSizes } from '../engine/remote/upstream-sizes'
+import { runSteps, type RunEvent } from '../engine/run'
+import { mirrorRequirements } from '../engine/site-file'
+import type { Site } from '../engine/site'
+import type { RemoteHost } from '../engine/ssh/remote-host'
+import { mirrorLayout, VENV_PYTHON } from '../engine/steps/mirror-layout'
+import { compileArgv, previewClosure } from '../engine/steps/resolve-requirements'
+import type { PackageCheck } from '../engine/steps/verify-mirror'
+import type {
+  ClosureEntry,
+  RunEventViewInput,
+  RunMode,
+  StageId,
+  StageRecord,
+} from '../ipc-contract'
+import {
+  errorView,
+  errorViewOfText,
+  factsView,
+  findingView,
+  packageCheckView,
+  planView,
+  runEventView,
+} from './engine-views'
+import type { RecordedAction } from './progress-file'
+import { STAGE_STEPS, type HostStageId } from './stages'
+
+export interface StageRun {
+  runId: string
+  stage: HostStageId
+  mode: RunMode
+  host: RemoteHost
+  site: Site
+  signal: AbortSignal
+  /** Every event of the run, for the page. */
+  emit(event: RunEventViewInput): void
+  /** Every command and file write on the host, for "Show commands" and the exported script. */
+  record(action: RecordedAction): void
+}
+
+/**
+ * Runs one stage through the engine's runSteps, collecting what the page shows afterwards (plans,
+ * findings, facts, the closure, per-package results) into a StageRecord. Never throws: a failure
+ * is the record's error, with the engine's message and what to do.
+ */
+export async function runStage(run: StageRun): Promise<StageRecord> {
+  const record = newRecord(run)
+  let currentStep = run.stage as string
+  const now = (): string => new Date().toISOString()
+  const stopRecording = run.host.onEvent((event) => {
+    if (event.type === 'command')
+      run.record({
+        kind: 'command',
+        stage: run.stage,
+        step: currentStep,
+        host: event.host,
+        argv: [...event.argv],
+        sudo: event.sudo,
+        readOnly: false,
+        at: now(),
+      })
+    else if (event.type === 'file-write')
+      run.record({
+        kind: 'file-write',
+        stage: run.stage,
+        step: currentStep,
+        host: event.host,
+        path: event.path,
+        backupPath: event.backupPath,
+        at: now(),
+      })
+  })
+  const forward = (event: RunEvent): void => {
+    if (event.type === 'step-started') currentStep = event.step
+    collect(record, event)
+    run.emit(runEventView(event))
+  }
+  const readOnly = (step: string, argv: readonly string[]): void => {
+    run.emit({ type: 'log', step, stream: 'command', line: `$ ${commandLine(argv)}` })
+    run.record({
+      kind: 'command',
+      stage: run.stage,
+      step,
+      host: run.host.label,
+      argv: [...argv],
+      sudo: false,
+      readOnly: true,
+      at: now(),
+    })
+  }
+  try {
+    const shared = new Map<string, unknown>()
+    const { steps, from, to } = STAGE_STEPS[run.stage]
+    if (run.stage === 'check') {
+      const directory = mirrorLayout(run.site.mirror).dir
+      readOnly('facts', scriptCommand(FACTS_SCRIPT, [directory]))
+      record.facts = factsView(await probeFacts(run.host, directory))
+    }
+    const summary = await runSteps(
+      steps,
+      run.host,
+      run.site,
+      { mode: run.mode, from, to, shared, signal: run.signal },
+      forward,
+    )
+    record.status = summary.status
+    record.steps = summary.steps.filter((step) => step.status !== 'skipped')
+    record.failedStep = summary.failedStep ?? null
+    record.error = summary.error ? errorViewOfText(summary.error) : null
+    const checks = shared.get('packageChecks') as PackageCheck[] | undefined
+    if (checks) record.packageChecks = checks.map(packageCheckView)
+    if (run.stage === 'packages' && summary.status !== 'failed' && summary.status !== 'cancelled') {
+      const toolsReady =
+        run.mode === 'apply' || record.plans.every((p) => p.plan.changes.length === 0)
+      if (toolsReady) {
+        currentStep = 'closure'
+        readOnly('closure', compileArgv(run.site.mirror, '-', null))
+        record.closure = await resolveClosure(run.host, run.site)
+        run.emit({
+          type: 'log',
+          step: 'closure',
+          stream: 'info',
+          line: `${record.closure.length} releases in the closure`,
+        })
+      }
+    }
+  } catch (error) {
+    record.status = run.signal.aborted ? 'cancelled' : 'failed'
+    record.error = errorView(error)
+    record.failedStep = currentStep
+  } finally {
+    stopRecording()
+  }
+  record.finishedAt = now()
+  return record
+}
+
+export function newRecord(run: { runId: string; stage: StageId; mode: RunMode }): StageRecord {
+  return {
+    runId: run.runId,
+    stage: run.stage,
+    mode: run.mode,
+    status: 'running',
+    startedAt: new Date().toISOString(),
+    finishedAt: null,
+    error: null,
+    failedStep: null,
+    steps: [],
+    plans: [],
+    findings: [],
+    facts: null,
+    closure: null,
+    packageChecks: null,
+    http: null,
+    fleet: null,
+  }
+}
+
+function collect(record: StageRecord, event: RunEvent): void {
+  if (event.type === 'plan') record.plans.push({ step: event.step, plan: planView(event.plan) })
+  else if (event.type === 'finding') record.findings.push(findingView(event.finding))
+}
+
+/** The pinned closure of the operator's list, and each release's size on the upstream. */
+async function resolveClosure(host: RemoteHost, site: Site): Promise<ClosureEntry[]> {
+  const pins = await previewClosure(host, site.mirror, mirrorRequirements(site))
+  const sizes = await upstreamSizes(host, VENV_PYTHON, {
+    upstream: site.mirror.upstream,
+    proxy: site.mirror.proxy,
+    platforms: site.mirror.platforms,
+    requirements: pins.map((pin) => `${pin.name}==${pin.version}`),
+  }).catch(() => null)
+  return pins.map((pin) => ({
+    name: pin.name,
+    version: pin.version,
+    marker: pin.marker,
+    via: pin.via,
+    direct: pin.direct,
+    bytes: sizes?.projects[`${pin.name}==${pin.version}`]?.bytes ?? null,
+  }))
+}

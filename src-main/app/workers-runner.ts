@@ -1,0 +1,96 @@
+import type { Connect, FleetEvent } from '../engine/fleet'
+import type { RunMode } from '../engine/run'
+import type { Site } from '../engine/site'
+import { applyWorkers, planWorkers } from '../engine/workers'
+import type { FleetEventViewInput, StageRecord } from '../ipc-contract'
+import { errorView, fleetEventView, planView } from './engine-views'
+import type { RecordedAction } from './progress-file'
+import { newRecord } from './stage-runner'
+
+export interface WorkersRun {
+  runId: string
+  mode: RunMode
+  site: Site
+  signal: AbortSignal
+  /** Opens a connection to one worker host (with its secrets and the trusted keys). */
+  connect: Connect
+  emit(event: FleetEventViewInput): void
+  record(action: RecordedAction): void
+}
+
+/**
+ * Plans or applies every worker of the site through the engine's fleet (several hosts at once,
+ * each over its own connection), recording each host's commands and plans. Never throws.
+ */
+export async function runWorkersStage(run: WorkersRun): Promise<StageRecord> {
+  const record = newRecord({ runId: run.runId, stage: 'workers', mode: run.mode })
+  const plans: NonNullable<StageRecord['fleet']>['plans'] = []
+  /** The step each worker is on, by the address its commands report. */
+  const stepOf = new Map<string, string>()
+  const labelOf = new Map<string, string>()
+  const now = (): string => new Date().toISOString()
+
+  const connect: Connect = async (target) => {
+    const host = await run.connect(target)
+    host.onEvent((event) => {
+      const step = stepOf.get(host.label) ?? 'connect'
+      if (event.type === 'command')
+        run.record({
+          kind: 'command',
+          stage: 'workers',
+          step,
+          host: event.host,
+          argv: [...event.argv],
+          sudo: event.sudo,
+          readOnly: false,
+          at: now(),
+        })
+      else if (event.type === 'file-write')
+        run.record({
+          kind: 'file-write',
+          stage: 'workers',
+          step,
+          host: event.host,
+          path: event.path,
+          backupPath: event.backupPath,
+          at: now(),
+        })
+    })
+    return host
+  }
+
+  const forward = (event: FleetEvent): void => {
+    if (event.type === 'fleet-host') {
+      const inner = event.event
+      if (inner.type === 'run-started') labelOf.set(inner.host, event.host)
+      if (inner.type === 'step-started')
+        for (const [address, label] of labelOf)
+          if (label === event.host) stepOf.set(address, inner.step)
+      if (inner.type === 'plan')
+        plans.push({ host: event.host, step: inner.step, plan: planView(inner.plan) })
+      if (inner.type === 'finding') record.findings.push(inner.finding)
+    }
+    run.emit(fleetEventView(event))
+  }
+
+  try {
+    const options = { signal: run.signal }
+    const summary =
+      run.mode === 'plan'
+        ? await planWorkers(run.site, connect, options, forward)
+        : await applyWorkers(run.site, connect, options, forward)
+    record.status = summary.status
+    record.fleet = { mode: summary.mode, status: summary.status, hosts: summary.hosts, plans }
+    const failed = summary.hosts.filter((host) => host.state === 'failed')
+    if (failed.length > 0)
+      record.error = {
+        message: `${failed.length} of ${summary.hosts.length} workers failed: ${failed.map((host) => host.host).join(', ')}`,
+        hint: 'each worker’s line in the list says what failed there and what to do',
+      }
+  } catch (error) {
+    record.status = run.signal.aborted ? 'cancelled' : 'failed'
+    record.error = errorView(error)
+  }
+  record.finishedAt = now()
+  return record
+}

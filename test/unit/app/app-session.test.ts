@@ -1,0 +1,315 @@
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { AppSession, type AppSessionOptions } from '../../../src-main/app/app-session'
+import type { OpenHost } from '../../../src-main/app/host-connections'
+import { HostKeyChangedError, UnknownHostKeyError } from '../../../src-main/engine/ssh/host-keys'
+import type { RemoteHost } from '../../../src-main/engine/ssh/remote-host'
+import type { SshTarget } from '../../../src-main/engine/site'
+import type { SessionEvent } from '../../../src-main/ipc-contract'
+
+const PASSWORD = 'hunter2-very-secret'
+const FINGERPRINT = `SHA256:${'A'.repeat(43)}`
+const KEY = { host: '10.0.0.5', port: 22, keyType: 'ssh-ed25519', fingerprint: FINGERPRINT }
+const TARGET = { host: '10.0.0.5', port: 22, user: 'ops', auth: 'password' as const }
+
+/** What the session uses of a RemoteHost; commands never answer until the host is closed. */
+function fakeHost(target: SshTarget = TARGET): RemoteHost {
+  let connected = true
+  const pending: ((error: Error) => void)[] = []
+  const hang = (): Promise<never> =>
+    new Promise((_resolve, reject) => {
+      pending.push(reject)
+    })
+  return {
+    label: `${target.user}@${target.host}:${target.port}`,
+    target,
+    hostKey: KEY,
+    get isConnected() {
+      return connected
+    },
+    onEvent: () => () => undefined,
+    exec: hang,
+    run: hang,
+    script: hang,
+    close() {
+      connected = false
+      for (const reject of pending.splice(0)) reject(new Error('The SSH connection was lost'))
+    },
+  } as unknown as RemoteHost
+}
+
+/** The engine's host-key decisions, as RemoteHost.connect would make them. */
+function hostThatAsksFirst(known: { fingerprint?: string } = {}) {
+  const calls: Parameters<OpenHost>[] = []
+  const open: OpenHost = async (target, options) => {
+    calls.push([target, options])
+    if (known.fingerprint && known.fingerprint !== KEY.fingerprint)
+      throw new HostKeyChangedError(
+        KEY,
+        [`ssh-ed25519 ${known.fingerprint}`],
+        options.trust.knownHostsPath,
+      )
+    if (!known.fingerprint && options.trust.acceptFingerprint !== KEY.fingerprint)
+      throw new UnknownHostKeyError(KEY)
+    known.fingerprint = KEY.fingerprint
+    return fakeHost(target)
+  }
+  return { open, calls }
+}
+
+let dataDir: string
+let events: SessionEvent[]
+const sessions: AppSession[] = []
+
+function newSession(options: Partial<AppSessionOptions> = {}): AppSession {
+  const session = new AppSession({ dataDir, emit: (event) => events.push(event), ...options })
+  sessions.push(session)
+  return session
+}
+
+async function everythingWritten(): Promise<string> {
+  const names = await readdir(dataDir)
+  return (await Promise.all(names.map((name) => readFile(join(dataDir, name), 'utf8')))).join('\n')
+}
+
+beforeEach(async () => {
+  dataDir = await mkdtemp(join(tmpdir(), 'pmw-session-'))
+  events = []
+})
+
+afterEach(async () => {
+  await Promise.all(sessions.splice(0).map((session) => session.dispose()))
+  await rm(dataDir, { recursive: true, force: true })
+})
+
+describe('connecting', () => {
+  it('hands an unknown host key back for confirmation and trusts exactly that fingerprint', async () => {
+    const host = hostThatAsksFirst()
+    const session = newSession({ openHost: host.open })
+    const first = await session.connect(TARGET, { password: PASSWORD }, false)
+    expect(first).toEqual({
+      kind: 'unknown-key',
+      ...KEY,
+      checkCommand: 'ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub',
+    })
+    expect((await session.snapshot()).connection.state).toBe('disconnected')
+
+    const wrong = await session.trust(`SHA256:${'B'.repeat(43)}`)
+    expect(wrong.kind).toBe('failed')
+
+    const again = await session.connect(TARGET, { password: PASSWORD }, false)
+    expect(again.kind).toBe('unknown-key')
+    const trusted = await session.trust(FINGERPRINT)
+    expect(trusted).toMatchObject({
+      kind: 'connected',
+      connection: { state: 'connected', label: 'ops@10.0.0.5:22', hasSecrets: true },
+    })
+    expect(host.calls.at(-1)?.[1]).toMatchObject({
+      credentials: { password: PASSWORD },
+      trust: { acceptFingerprint: FINGERPRINT, knownHostsPath: join(dataDir, 'known_hosts') },
+    })
+    expect(events).toContainEqual({
+      kind: 'connection',
+      connection: expect.objectContaining({ state: 'connected' }),
+    })
+  })
+
+  it('refuses a changed key and shows both fingerprints', async () => {
+    const known = `SHA256:${'Z'.repeat(43)}`
+    const session = newSession({ openHost: hostThatAsksFirst({ fingerprint: known }).open })
+    expect(await session.connect(TARGET, {}, false)).toEqual({
+      kind: 'changed-key',
+      host: KEY.host,
+      port: KEY.port,
+      offered: { keyType: KEY.keyType, fingerprint: FINGERPRINT },
+      known: [`ssh-ed25519 ${known}`],
+      knownHostsPath: join(dataDir, 'known_hosts'),
+    })
+  })
+
+  it('never writes a password, and never sends one back', async () => {
+    const host = hostThatAsksFirst({ fingerprint: FINGERPRINT })
+    const session = newSession({ openHost: host.open })
+    await session.connect(TARGET, { password: PASSWORD, sudoPassword: PASSWORD }, true)
+    await session.saveWizard('check-host', ['connect'])
+    const snapshot = await session.snapshot()
+    expect(JSON.stringify(snapshot)).not.toContain(PASSWORD)
+    expect(JSON.stringify(events)).not.toContain(PASSWORD)
+    await session.dispose()
+    expect(await everythingWritten()).not.toContain(PASSWORD)
+  })
+
+  it('reconnects with the secrets it still holds', async () => {
+    const host = hostThatAsksFirst({ fingerprint: FINGERPRINT })
+    const session = newSession({ openHost: host.open })
+    await session.connect(TARGET, { password: PASSWORD }, false)
+    await session.disconnect()
+    expect((await session.snapshot()).connection.state).toBe('disconnected')
+    expect((await session.reconnect()).kind).toBe('connected')
+    expect(host.calls.at(-1)?.[1].credentials).toEqual({ password: PASSWORD })
+  })
+})
+
+describe('progress', () => {
+  it('resumes on the saved step with the saved site after a restart', async () => {
+    const session = newSession({ openHost: hostThatAsksFirst({ fingerprint: FINGERPRINT }).open })
+    await session.connect(TARGET, {}, false)
+    await session.updateSite({ requirements: ['alpha'], directory: '/srv/mirror' })
+    await session.saveWizard('packages', ['connect', 'check-host'])
+    await session.dispose()
+
+    const reopened = newSession()
+    const snapshot = await reopened.snapshot()
+    expect(snapshot.wizard).toEqual({ step: 'packages', completed: ['connect', 'check-host'] })
+    expect(snapshot.site).toMatchObject({
+      ssh: TARGET,
+      requirements: ['alpha'],
+      directory: '/srv/mirror',
+    })
+    expect(snapshot.connection).toMatchObject({
+      state: 'disconnected',
+      label: 'ops@10.0.0.5:22',
+      hostKey: { fingerprint: FINGERPRINT },
+    })
+    expect(snapshot.dataDir).toBe(dataDir)
+  })
+
+  it('gives the mirror URL once the site has an address', async () => {
+    const session = newSession()
+    await session.updateSite({ ssh: TARGET })
+    expect((await session.updateSite({ requirements: ['alpha'] })).mirrorUrl).toBeNull()
+    expect(
+      (await session.updateSite({ serve: { listen: '10.0.0.5:8080', location: '/pypi/' } }))
+        .mirrorUrl,
+    ).toBe('http://10.0.0.5:8080/pypi')
+  })
+})
+
+describe('runs', () => {
+  it('refuses to start without a connection, or without packages, saying what to do', async () => {
+    const session = newSession({ openHost: hostThatAsksFirst({ fingerprint: FINGERPRINT }).open })
+    await session.updateSite({ ssh: TARGET })
+    const offline = await session.startRun('check', 'plan')
+    expect(offline).toMatchObject({
+      kind: 'refused',
+      error: { hint: expect.stringMatching(/connect/i) },
+    })
+    await session.connect(TARGET, {}, false)
+    expect(await session.startRun('packages', 'plan')).toMatchObject({
+      kind: 'refused',
+      error: { message: 'There are no packages to resolve yet' },
+    })
+  })
+
+  it('runs one stage at a time per host', async () => {
+    const session = newSession({ openHost: hostThatAsksFirst({ fingerprint: FINGERPRINT }).open })
+    await session.connect(TARGET, {}, false)
+    const first = await session.startRun('check', 'plan')
+    expect(first.kind).toBe('started')
+    expect(await session.startRun('serve', 'plan')).toMatchObject({
+      kind: 'refused',
+      error: { message: expect.stringContaining('already under way') },
+    })
+    expect((await session.snapshot()).activeRun).toMatchObject({ stage: 'check', mode: 'plan' })
+  })
+
+  it('keeps a run marked when the app closes during it, so the next start can reattach', async () => {
+    const session = newSession({ openHost: hostThatAsksFirst({ fingerprint: FINGERPRINT }).open })
+    await session.connect(TARGET, {}, false)
+    await session.updateSite({ requirements: ['alpha'] })
+    const started = await session.startRun('mirror', 'apply')
+    await session.dispose()
+
+    const snapshot = await newSession().snapshot()
+    expect(snapshot.activeRun).toBeNull()
+    expect(snapshot.interruptedRun).toMatchObject({
+      runId: started.kind === 'started' ? started.runId : '',
+      stage: 'mirror',
+      mode: 'apply',
+    })
+  })
+
+  it('records a finished run and reports it, connection loss included', async () => {
+    const session = newSession({ openHost: hostThatAsksFirst({ fingerprint: FINGERPRINT }).open })
+    await session.connect(TARGET, {}, false)
+    await session.startRun('check', 'plan')
+    await session.disconnect()
+    await expect.poll(() => events.some((event) => event.kind === 'run-finished')).toBe(true)
+    const finished = events.find((event) => event.kind === 'run-finished')
+    expect(finished).toMatchObject({
+      record: {
+        stage: 'check',
+        status: 'failed',
+        error: { message: expect.stringMatching(/lost/) },
+      },
+    })
+    const snapshot = await session.snapshot()
+    expect(snapshot.stages.check?.status).toBe('failed')
+    expect(snapshot.activeRun).toBeNull()
+    expect(snapshot.interruptedRun).toBeNull()
+    expect(snapshot.commands).toContainEqual(
+      expect.objectContaining({ stage: 'check', step: 'facts', readOnly: true }),
+    )
+  })
+})
+
+describe('worker hosts', () => {
+  const WORKER = {
+    ssh: { host: '10.0.0.21', port: 22, user: 'root', identityFile: '/keys/id' },
+    workerDir: '/srv/ol/worker',
+    ol: 'ol',
+    baseImage: 'ol-min',
+  }
+
+  it('asks about a worker’s host key, then adds the worker; removing it changes only the site', async () => {
+    const session = newSession({ openHost: hostThatAsksFirst().open })
+    expect(await session.addWorker(WORKER, { sudoPassword: PASSWORD }, false)).toMatchObject({
+      kind: 'unknown-key',
+      fingerprint: FINGERPRINT,
+    })
+    expect((await session.snapshot()).site.workers).toEqual([])
+    const added = await session.trustWorker(FINGERPRINT)
+    expect(added).toMatchObject({ kind: 'added', site: { workers: [WORKER] } })
+    expect(JSON.stringify(added)).not.toContain(PASSWORD)
+    const site = await session.removeWorker('root@10.0.0.21:22:/srv/ol/worker')
+    expect(site.workers).toEqual([])
+  })
+
+  it('refuses to set up workers before any is added', async () => {
+    const session = newSession()
+    await session.updateSite({ ssh: TARGET })
+    expect(await session.startRun('workers', 'plan')).toMatchObject({
+      kind: 'refused',
+      error: { message: 'No worker hosts have been added yet' },
+    })
+  })
+
+  it('reports each worker host’s failure on its own line', async () => {
+    const session = newSession({
+      openHost: async () => {
+        throw new Error('connect ECONNREFUSED 10.0.0.21:22')
+      },
+    })
+    await session.updateSite({
+      ssh: TARGET,
+      serve: { listen: '10.0.0.5:8080', location: '/pypi/' },
+      workers: [WORKER],
+    })
+    expect((await session.startRun('workers', 'plan')).kind).toBe('started')
+    await expect.poll(() => events.some((event) => event.kind === 'run-finished')).toBe(true)
+    const record = (await session.snapshot()).stages.workers
+    expect(record).toMatchObject({
+      status: 'failed',
+      error: { message: '1 of 1 workers failed: root@10.0.0.21:22:/srv/ol/worker' },
+      fleet: { hosts: [{ state: 'failed', line: expect.stringContaining('ECONNREFUSED') }] },
+    })
+    expect(events).toContainEqual(
+      expect.objectContaining({
+        kind: 'fleet-event',
+        event: expect.objectContaining({ type: 'fleet-host-status', state: 'connecting' }),
+      }),
+    )
+  })
+})

@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest'
+import {
+  changeView,
+  errorView,
+  errorViewOfText,
+  runEventView,
+} from '../../../src-main/app/engine-views'
+import { EngineError } from '../../../src-main/engine/errors'
+import { runEventViewSchema } from '../../../src-main/ipc-engine-schemas'
+
+describe('engine views', () => {
+  it('sends commands as the engine quotes them, never as argv', () => {
+    const view = changeView({
+      kind: 'command',
+      summary: 'Resolve',
+      argv: ['uv', 'pip', 'compile', 'a file; rm -rf /'],
+      sudo: true,
+    })
+    expect(view).toEqual({
+      kind: 'command',
+      summary: 'Resolve',
+      command: "uv pip compile 'a file; rm -rf /'",
+      sudo: true,
+    })
+  })
+
+  it('turns plan events into views that the contract accepts', () => {
+    const event = runEventView({
+      type: 'plan',
+      step: 'nginx',
+      plan: {
+        changes: [{ kind: 'command', summary: 'Check', argv: ['nginx', '-t'], sudo: true }],
+        notes: [],
+      },
+    })
+    expect(runEventViewSchema.parse(event)).toEqual({
+      type: 'plan',
+      step: 'nginx',
+      plan: {
+        changes: [{ kind: 'command', summary: 'Check', command: 'nginx -t', sudo: true }],
+        notes: [],
+      },
+    })
+  })
+
+  it('splits an engine error into what failed and what to do', () => {
+    expect(
+      errorView(new EngineError('No answer', { host: 'h:22', hint: 'check the port' })),
+    ).toEqual({
+      message: 'No answer (on h:22)',
+      hint: 'check the port',
+    })
+    expect(errorViewOfText('Sync failed (on h)\n  What to do: apply again')).toEqual({
+      message: 'Sync failed (on h)',
+      hint: 'apply again',
+    })
+    expect(errorViewOfText('plain')).toEqual({ message: 'plain' })
+  })
+})
