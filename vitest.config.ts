@@ -29,8 +29,10 @@ export default defineConfig({
           name: 'integration',
           include: ['test/integration/**/*.test.ts', 'test/robustness/**/*.test.ts'],
           environment: 'node',
-          // The tests share one real machine (its nginx, its users): one file at a time.
+          // The tests share one real machine (its nginx, its users): one file at a time, and
+          // after the unit tests, before the browser tests (groupOrder), never beside them.
           fileParallelism: false,
+          sequence: { groupOrder: 1 },
           testTimeout: 180_000,
           hookTimeout: 600_000,
         },
@@ -41,6 +43,7 @@ export default defineConfig({
           include: ['test/e2e/**/*.test.ts'],
           environment: 'node',
           fileParallelism: false,
+          sequence: { groupOrder: 2 },
           testTimeout: 600_000,
           hookTimeout: 600_000,
         },
