@@ -24,6 +24,19 @@ export const INVOKE_CHANNELS = [
   'export:script',
   'export:save-script',
   'clipboard:write-text',
+  'sites:list',
+  'site:open',
+  'sites:import',
+  'sites:export',
+  'sites:forget',
+  'dashboard:site',
+  'dashboard:health',
+  'dashboard:plan',
+  'dashboard:apply',
+  'schedule:status',
+  'history:list',
+  'history:get',
+  'history:export',
 ] as const
 export const EVENT_CHANNELS = ['engine:event', 'session:event'] as const
 

@@ -1,7 +1,21 @@
 import { z } from 'zod'
 import { sshTargetSchema, workerSchema } from './engine/site'
 import type { EventChannel, InvokeChannel } from './ipc-channels'
+import {
+  actionPlanViewSchema,
+  dashboardRequestSchema,
+  dashboardSiteSchema,
+  scheduleStatusViewSchema,
+  siteHealthViewSchema,
+  siteIdSchema,
+} from './ipc-dashboard-schemas'
 import { runModeSchema } from './ipc-engine-schemas'
+import {
+  historyExportSchema,
+  historyQuerySchema,
+  historyRunSchema,
+  historySummarySchema,
+} from './ipc-history-schemas'
 import {
   connectionViewSchema,
   connectOutcomeSchema,
@@ -16,6 +30,7 @@ import {
   wizardStepIdSchema,
   workerAddOutcomeSchema,
 } from './ipc-session-schemas'
+import { savedSiteViewSchema, siteListSchema } from './ipc-sites-schemas'
 
 /**
  * The whole API between the renderer and the main process, defined once. The preload, the IPC
@@ -24,8 +39,11 @@ import {
  */
 
 export type { EventChannel, InvokeChannel } from './ipc-channels'
+export type * from './ipc-dashboard-schemas'
 export type * from './ipc-engine-schemas'
+export type * from './ipc-history-schemas'
 export type * from './ipc-session-schemas'
+export type * from './ipc-sites-schemas'
 
 interface InvokeSpec {
   request: z.ZodType
@@ -120,6 +138,67 @@ export const invokeContract = {
   'clipboard:write-text': {
     request: z.strictObject({ text: z.string().max(1_000_000) }),
     response: z.null(),
+  },
+  /** The start screen: saved sites (with where their setup stopped) and unsaved setups. */
+  'sites:list': { request: z.undefined(), response: siteListSchema },
+  /**
+   * Makes a saved site (or an unsaved setup, by its key) the one the wizard, the connection and
+   * the dashboard work on; `null` starts a new site.
+   */
+  'site:open': {
+    request: z.strictObject({ siteId: siteIdSchema.nullable() }),
+    response: sessionSnapshotSchema,
+  },
+  /** Asks for a site file (a native dialog), reads it as the CLI does, and saves it. */
+  'sites:import': {
+    request: z.undefined(),
+    response: z.object({ site: savedSiteViewSchema.nullable() }),
+  },
+  /** Writes a saved site's file where the operator chooses (the JSON `pip-mirror` reads). */
+  'sites:export': {
+    request: z.strictObject({ siteId: siteIdSchema }),
+    response: z.object({ savedTo: z.string().nullable() }),
+  },
+  /** Forgets a saved site or an unsaved setup; nothing changes on any host. */
+  'sites:forget': {
+    request: z.strictObject({ siteId: siteIdSchema }),
+    response: siteListSchema,
+  },
+  'dashboard:site': {
+    request: z.strictObject({ siteId: siteIdSchema }),
+    response: dashboardSiteSchema,
+  },
+  /** Reads every host of the site: the picture's dots and the mirror's figures. */
+  'dashboard:health': {
+    request: z.strictObject({ siteId: siteIdSchema }),
+    response: siteHealthViewSchema,
+  },
+  /** What an action would do, touching nothing. */
+  'dashboard:plan': {
+    request: z.strictObject({ siteId: siteIdSchema, request: dashboardRequestSchema }),
+    response: actionPlanViewSchema,
+  },
+  /** Starts an action; its events follow on `session:event`, ending with `dashboard-finished`. */
+  'dashboard:apply': {
+    request: z.strictObject({ siteId: siteIdSchema, request: dashboardRequestSchema }),
+    response: runStartOutcomeSchema,
+  },
+  'schedule:status': {
+    request: z.strictObject({ siteId: siteIdSchema }),
+    response: scheduleStatusViewSchema,
+  },
+  'history:list': {
+    request: historyQuerySchema,
+    response: z.object({ runs: z.array(historySummarySchema) }),
+  },
+  'history:get': {
+    request: z.strictObject({ id: z.string().max(100) }),
+    response: historyRunSchema.nullable(),
+  },
+  /** Writes the runs as one file (text or JSON) where the operator chooses, for a ticket. */
+  'history:export': {
+    request: historyExportSchema,
+    response: z.object({ savedTo: z.string().nullable() }),
   },
 } as const satisfies Record<InvokeChannel, InvokeSpec>
 

@@ -10,6 +10,12 @@ import { z } from 'zod'
 const text = z.string().max(200_000)
 const shortText = z.string().max(10_000)
 
+/** An engine error for a person: what failed, and what to do next. */
+export const errorViewSchema = z.object({
+  message: shortText,
+  hint: shortText.optional(),
+})
+
 export const findingSchema = z.object({
   severity: z.enum(['blocker', 'warning', 'info']),
   title: shortText,

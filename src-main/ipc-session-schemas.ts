@@ -1,7 +1,13 @@
 import { z } from 'zod'
 import { mirrorSchema, sshTargetSchema, workerSchema } from './engine/site'
 import {
+  activeDashboardRunSchema,
+  dashboardRunRecordSchema,
+  siteIdSchema,
+} from './ipc-dashboard-schemas'
+import {
   closureEntrySchema,
+  errorViewSchema,
   findingSchema,
   fleetEventViewSchema,
   fleetSummaryViewSchema,
@@ -51,6 +57,17 @@ export const STAGE_IDS = [
 ] as const
 export const stageIdSchema = z.enum(STAGE_IDS)
 
+/** Each stage's name, as the wizard's pages and the history show it. */
+export const STAGE_TITLES: Record<(typeof STAGE_IDS)[number], string> = {
+  check: 'Check the host',
+  packages: 'Choose packages',
+  mirror: 'Mirror',
+  serve: 'Serve',
+  verify: 'Verify',
+  repair: 'Repair permissions',
+  workers: 'Workers',
+}
+
 /** The site as the wizard fills it in: no secrets, and parts still missing until their page. */
 export const siteDraftSchema = z.object({
   ssh: sshTargetSchema.optional(),
@@ -78,11 +95,7 @@ export const siteDraftPatchSchema = z.strictObject({
   workers: z.array(workerSchema).max(200).optional(),
 })
 
-/** An engine error for a person: what failed, and what to do next. */
-export const errorViewSchema = z.object({
-  message: shortText,
-  hint: shortText.optional(),
-})
+export { errorViewSchema }
 
 export const hostKeySchema = z.object({ keyType: shortText, fingerprint: shortText })
 
@@ -196,6 +209,12 @@ export const sessionSnapshotSchema = z.object({
   /** The mirror's URL as OpenLambda's `pip_mirror` wants it (pip's index is `<url>/simple`). */
   mirrorUrl: shortText.nullable(),
   dataDir: shortText,
+  /** Which setup this is: the saved site's id, or a draft's own until it is saved. */
+  wizardKey: siteIdSchema,
+  /** The saved site this setup belongs to; null until the wizard has saved it. */
+  siteId: siteIdSchema.nullable(),
+  /** A dashboard action under way (the page follows it again after a reload). */
+  dashboardRun: activeDashboardRunSchema.nullable(),
 })
 
 export const sessionEventSchema = z.discriminatedUnion('kind', [
@@ -209,6 +228,15 @@ export const sessionEventSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('connection'), connection: connectionViewSchema }),
   z.object({ kind: z.literal('command'), command: commandLineSchema }),
   z.object({ kind: z.literal('fleet-event'), runId: shortText, event: fleetEventViewSchema }),
+  z.object({
+    kind: z.literal('dashboard-event'),
+    runId: shortText,
+    siteId: siteIdSchema,
+    event: runEventViewSchema,
+  }),
+  z.object({ kind: z.literal('dashboard-finished'), record: dashboardRunRecordSchema }),
+  /** The open setup became a saved site (it now has a dashboard). */
+  z.object({ kind: z.literal('site-saved'), siteId: siteIdSchema }),
 ])
 
 /** Adding a worker host: its key is confirmed like the mirror's, then it joins the site. */

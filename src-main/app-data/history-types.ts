@@ -72,19 +72,20 @@ export type HistoryStep = z.infer<typeof historyStepSchema>
 export type HistoryLine = z.infer<typeof historyLineSchema>
 
 /** A run in a list: what the history view shows before one is opened. */
-export interface HistoryRunSummary {
-  id: string
-  face: RunFace
-  action: string
-  site: string | null
-  host: string
-  startedAt: string
-  endedAt: string | null
-  status: RunStatus
-  steps: { id: string; mode: 'plan' | 'apply'; status: HistoryStep['status'] }[]
-  commandCount: number
-  error: string | null
-}
+export const historyRunSummarySchema = z.object({
+  id: z.string(),
+  face: runFaceSchema,
+  action: z.string(),
+  site: z.string().nullable(),
+  host: z.string(),
+  startedAt: z.string(),
+  endedAt: z.string().nullable(),
+  status: runStatusSchema,
+  steps: z.array(historyStepSchema.pick({ id: true, mode: true, status: true })),
+  commandCount: z.number(),
+  error: z.string().nullable(),
+})
+export type HistoryRunSummary = z.infer<typeof historyRunSummarySchema>
 
 export function summarizeRun(run: HistoryRun): HistoryRunSummary {
   return {

@@ -9,12 +9,12 @@ export {
   type SavedSiteSummary,
 } from './site-store'
 export {
-  forgetWizardProgress,
-  loadWizardProgress,
-  saveWizardProgress,
+  freshWizardProgress,
   wizardProgressSchema,
+  WizardProgressStore,
   type WizardProgress,
 } from './wizard-progress'
+export { MAX_RECORDED_ACTIONS, recordedActionSchema, type RecordedAction } from './recorded-action'
 export {
   HistoryStore,
   type ExportFormat,

@@ -1,11 +1,11 @@
-import { readdir, readFile, rm, stat } from 'node:fs/promises'
+import { readFile, rm, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import { loadSiteFile } from '../engine/site-file'
 import { mirrorUrl, parseSite, SiteError, type Site, type SiteInput } from '../engine/site'
 import { writeFileAtomic } from './atomic-file'
 import { checkNoSecrets } from './site-secrets'
-import { isSlugId, slugify } from './slug'
-import { forgetWizardProgress } from './wizard-progress'
+import { isSlugId, slugIdsIn, slugify } from './slug'
+import { WizardProgressStore } from './wizard-progress'
 
 /** A saved site in the start screen's list. */
 export interface SavedSiteSummary {
@@ -89,16 +89,7 @@ export class SiteStore {
   }
 
   private async ids(): Promise<string[]> {
-    try {
-      return (await readdir(this.dir))
-        .filter((name) => name.endsWith('.json'))
-        .map((name) => name.slice(0, -'.json'.length))
-        .filter(isSlugId)
-        .sort()
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return []
-      throw error
-    }
+    return slugIdsIn(this.dir)
   }
 
   private async summary(id: string, site: Site): Promise<SavedSiteSummary> {
@@ -166,7 +157,7 @@ export class SiteStore {
       return false
     }
     await rm(file, { force: true })
-    await forgetWizardProgress(this.baseDir, id)
+    await new WizardProgressStore(this.baseDir).forget(id)
     return true
   }
 

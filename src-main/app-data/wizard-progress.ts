@@ -1,55 +1,131 @@
-import { readFile, rm } from 'node:fs/promises'
+import { readFile, rename, rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import { z } from 'zod'
+import {
+  activeRunSchema,
+  hostKeySchema,
+  siteDraftSchema,
+  stageIdSchema,
+  stageRecordSchema,
+  wizardStepIdSchema,
+} from '../ipc-session-schemas'
 import { writeFileAtomic } from './atomic-file'
-import { isSlugId } from './slug'
+import { recordedActionSchema } from './recorded-action'
+import { isSlugId, slugIdsIn } from './slug'
 
 /**
- * Where the wizard stopped for a saved site, kept beside the sites (not in them: a site file is
- * exactly what the CLI reads), so the wizard reopens the site on that page.
+ * Where the wizard stopped for one site, kept beside the saved sites (never in them: a site file
+ * is exactly what the CLI reads), so the wizard reopens the site on that page with what its runs
+ * found. Never a secret: only what the page and a resume need.
  */
 export const wizardProgressSchema = z.object({
-  /** The page the operator was on. */
-  step: z.string().max(100),
-  /** The pages done. */
-  completed: z.array(z.string().max(100)).max(50),
-  /** The last run the wizard made, in the history. */
-  lastRunId: z.string().max(100).nullable().default(null),
-  updatedAt: z.string(),
+  version: z.literal(1),
+  wizard: z.object({
+    step: wizardStepIdSchema,
+    completed: z.array(wizardStepIdSchema),
+  }),
+  /** The site as the wizard fills it in. */
+  site: siteDraftSchema,
+  /** The host key the mirror host showed when last connected. */
+  hostKey: hostKeySchema.nullable(),
+  /** The latest run of each stage. */
+  stages: z.partialRecord(stageIdSchema, stageRecordSchema),
+  /** Set while a run is under way; still set after a restart means it was interrupted. */
+  activeRun: activeRunSchema.nullable(),
+  /** The commands and file writes of the wizard's runs, for "Show commands" and the script. */
+  actions: z.array(recordedActionSchema),
 })
 
-export type WizardProgress = z.infer<typeof wizardProgressSchema>
+export type WizardProgress = z.output<typeof wizardProgressSchema>
 
-function progressFile(baseDir: string, siteId: string): string {
-  if (!isSlugId(siteId)) throw new Error(`"${siteId}" is not a saved site's id`)
-  return join(baseDir, 'wizard-progress', `${siteId}.json`)
+export function freshWizardProgress(): WizardProgress {
+  return {
+    version: 1,
+    wizard: { step: 'connect', completed: [] },
+    site: siteDraftSchema.parse({}),
+    hostKey: null,
+    stages: {},
+    activeRun: null,
+    actions: [],
+  }
 }
 
-export async function saveWizardProgress(
-  baseDir: string,
-  siteId: string,
-  progress: Omit<WizardProgress, 'updatedAt' | 'lastRunId'> & { lastRunId?: string | null },
-): Promise<WizardProgress> {
-  const value = wizardProgressSchema.parse({ ...progress, updatedAt: new Date().toISOString() })
-  await writeFileAtomic(progressFile(baseDir, siteId), `${JSON.stringify(value, null, 2)}\n`)
-  return value
-}
-
-/** null when the wizard never stopped on this site (or its record does not parse). */
-export async function loadWizardProgress(
-  baseDir: string,
-  siteId: string,
-): Promise<WizardProgress | null> {
+function safeJson(text: string): unknown {
   try {
-    const parsed = wizardProgressSchema.safeParse(
-      JSON.parse(await readFile(progressFile(baseDir, siteId), 'utf8')),
-    )
-    return parsed.success ? parsed.data : null
+    return JSON.parse(text)
   } catch {
     return null
   }
 }
 
-export async function forgetWizardProgress(baseDir: string, siteId: string): Promise<void> {
-  await rm(progressFile(baseDir, siteId), { force: true })
+/**
+ * One JSON file per site under `<baseDir>/wizard-progress/`, named by the saved site's id (or by
+ * a draft's own id until the site is saved). Writes are atomic and run one after another; a file
+ * that does not parse is kept aside as `.broken` and that wizard starts over.
+ */
+export class WizardProgressStore {
+  readonly dir: string
+  private writes = Promise.resolve()
+
+  constructor(baseDir: string) {
+    this.dir = join(baseDir, 'wizard-progress')
+  }
+
+  fileOf(key: string): string {
+    if (!isSlugId(key)) throw new Error(`"${key}" is not a saved site's or a draft's id`)
+    return join(this.dir, `${key}.json`)
+  }
+
+  /** Every key with a progress file, sorted. */
+  async keys(): Promise<string[]> {
+    return slugIdsIn(this.dir)
+  }
+
+  /** null when the wizard never stopped on this site (a broken file is kept aside, then null). */
+  async load(key: string): Promise<WizardProgress | null> {
+    const path = this.fileOf(key)
+    let text: string
+    try {
+      text = await readFile(path, 'utf8')
+    } catch {
+      return null
+    }
+    const parsed = wizardProgressSchema.safeParse(safeJson(text))
+    if (parsed.success) return parsed.data
+    await rename(path, `${path}.broken`).catch(() => undefined)
+    return null
+  }
+
+  save(key: string, progress: WizardProgress): Promise<void> {
+    const path = this.fileOf(key)
+    const content = `${JSON.stringify(progress, null, 2)}\n`
+    return this.queue(() => writeFileAtomic(path, content))
+  }
+
+  /** Moves a draft's progress to the id its site was saved under. */
+  rename(from: string, to: string): Promise<void> {
+    const source = this.fileOf(from)
+    const target = this.fileOf(to)
+    return this.queue(() => rename(source, target).catch(ignoreMissing))
+  }
+
+  forget(key: string): Promise<void> {
+    const path = this.fileOf(key)
+    return this.queue(() => rm(path, { force: true }))
+  }
+
+  /** Resolves once every write asked for so far is done. */
+  flush(): Promise<void> {
+    return this.writes
+  }
+
+  private queue(write: () => Promise<void>): Promise<void> {
+    const next = this.writes.then(write)
+    this.writes = next.catch(() => undefined)
+    return next
+  }
+}
+
+function ignoreMissing(error: unknown): void {
+  if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error
 }

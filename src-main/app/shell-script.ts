@@ -1,6 +1,6 @@
 import { commandLine } from '../engine/remote/quote'
 import type { StageId, StageRecord } from '../ipc-contract'
-import type { RecordedAction } from './progress-file'
+import type { RecordedAction } from '../app-data/recorded-action'
 import { STAGE_TITLES } from './stages'
 
 /**

@@ -19,15 +19,22 @@ export function applyDraftPatch(draft: SiteDraft, patch: SiteDraftPatch): SiteDr
   return siteDraftSchema.parse(merged)
 }
 
-/** The engine's site for the draft, or an error that names what is still missing. */
-export function siteFromDraft(draft: SiteDraft): Site {
+/**
+ * The engine's site for the draft, or an error that names what is still missing. `base` is the
+ * saved site the draft was opened from: what the wizard does not edit (Python versions,
+ * platforms, a name…) is kept from it.
+ */
+export function siteFromDraft(draft: SiteDraft, base: Site | null = null): Site {
   if (!draft.ssh)
     throw new EngineError('No mirror host has been chosen yet', {
       hint: 'go to the Connect page and connect to the host that will hold the mirror',
     })
   try {
+    const { requirementsFile: _readIntoRequirements, ...kept } = base?.mirror ?? {}
     return parseSite({
+      ...(base?.name ? { name: base.name } : {}),
       mirror: {
+        ...kept,
         ssh: draft.ssh,
         directory: draft.directory,
         upstream: draft.upstream,
@@ -44,6 +51,26 @@ export function siteFromDraft(draft: SiteDraft): Site {
       hint: 'correct the field named above on its page (packages, upstream or serving address)',
     })
   }
+}
+
+/** The draft of a saved site, for the wizard and the connection to open it with. */
+export function draftFromSite(site: Site): SiteDraft {
+  const { mirror } = site
+  return siteDraftSchema.parse({
+    ssh: mirror.ssh,
+    directory: mirror.directory,
+    upstream: mirror.upstream,
+    allowNonHttps: mirror.allowNonHttps,
+    proxy: mirror.proxy,
+    requirements: mirror.requirements ?? [],
+    serve: mirror.serve,
+    workers: site.workers,
+  })
+}
+
+/** A host, packages and a serving address: enough to be a site `pip-mirror` can run. */
+export function isDraftComplete(draft: SiteDraft): boolean {
+  return !!draft.ssh && !!draft.serve && draft.requirements.length > 0
 }
 
 /** How the engine names a host (RemoteHost.label), so secrets and connections share one key. */

@@ -24,7 +24,7 @@ import {
   planView,
   runEventView,
 } from './engine-views'
-import type { RecordedAction } from './progress-file'
+import type { RecordedAction } from '../app-data/recorded-action'
 import { STAGE_STEPS, type HostStageId } from './stages'
 
 export interface StageRun {
@@ -38,6 +38,8 @@ export interface StageRun {
   emit(event: RunEventViewInput): void
   /** Every command and file write on the host, for "Show commands" and the exported script. */
   record(action: RecordedAction): void
+  /** Every engine event, for the activity history. */
+  history?(event: RunEvent): void
 }
 
 /**
@@ -75,10 +77,13 @@ export async function runStage(run: StageRun): Promise<StageRecord> {
   const forward = (event: RunEvent): void => {
     if (event.type === 'step-started') currentStep = event.step
     collect(record, event)
+    run.history?.(event)
     run.emit(runEventView(event))
   }
   const readOnly = (step: string, argv: readonly string[]): void => {
-    run.emit({ type: 'log', step, stream: 'command', line: `$ ${commandLine(argv)}` })
+    const line: RunEvent = { type: 'log', step, stream: 'command', line: `$ ${commandLine(argv)}` }
+    run.history?.(line)
+    run.emit(line)
     run.record({
       kind: 'command',
       stage: run.stage,
@@ -118,12 +123,14 @@ export async function runStage(run: StageRun): Promise<StageRecord> {
         currentStep = 'closure'
         readOnly('closure', compileArgv(run.site.mirror, '-', null))
         record.closure = await resolveClosure(run.host, run.site)
-        run.emit({
+        const line: RunEvent = {
           type: 'log',
           step: 'closure',
           stream: 'info',
           line: `${record.closure.length} releases in the closure`,
-        })
+        }
+        run.history?.(line)
+        run.emit(line)
       }
     }
   } catch (error) {

@@ -26,12 +26,4 @@ export const STAGE_STEPS: Record<HostStageId, StageSteps> = {
   repair: { steps: [permissionsLeastStep], from: 'permissions', to: 'permissions' },
 }
 
-export const STAGE_TITLES: Record<StageId, string> = {
-  check: 'Check the host',
-  packages: 'Choose packages',
-  mirror: 'Mirror',
-  serve: 'Serve',
-  verify: 'Verify',
-  repair: 'Repair permissions',
-  workers: 'Workers',
-}
+export { STAGE_TITLES } from '../ipc-session-schemas'

@@ -4,7 +4,7 @@ import type { Site } from '../engine/site'
 import { applyWorkers, planWorkers } from '../engine/workers'
 import type { FleetEventViewInput, StageRecord } from '../ipc-contract'
 import { errorView, fleetEventView, planView } from './engine-views'
-import type { RecordedAction } from './progress-file'
+import type { RecordedAction } from '../app-data/recorded-action'
 import { newRecord } from './stage-runner'
 
 export interface WorkersRun {
@@ -16,6 +16,8 @@ export interface WorkersRun {
   connect: Connect
   emit(event: FleetEventViewInput): void
   record(action: RecordedAction): void
+  /** Every fleet event, for the activity history. */
+  history?(event: FleetEvent): void
 }
 
 /**
@@ -70,6 +72,7 @@ export async function runWorkersStage(run: WorkersRun): Promise<StageRecord> {
         plans.push({ host: event.host, step: inner.step, plan: planView(inner.plan) })
       if (inner.type === 'finding') record.findings.push(inner.finding)
     }
+    run.history?.(event)
     run.emit(fleetEventView(event))
   }
 

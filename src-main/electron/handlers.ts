@@ -9,8 +9,13 @@ export interface HandlerDeps {
   session?: AppSession
   /** Asks the operator for a private key file (a native dialog in the app). */
   pickKeyFile?: () => Promise<string | null>
-  /** Asks where to save the exported script and writes it there; null when cancelled. */
-  saveTextFile?: (suggestedName: string, text: string) => Promise<string | null>
+  /**
+   * Asks where to save a file (the exported script, a site, the history) and writes it there;
+   * null when cancelled.
+   */
+  saveTextFile?: (suggestedName: string, text: string, title?: string) => Promise<string | null>
+  /** Asks for a site file to import; null when cancelled. */
+  pickSiteFile?: () => Promise<string | null>
   writeClipboard?: (text: string) => void
 }
 
@@ -22,6 +27,14 @@ export function createHandlers(deps: HandlerDeps): InvokeHandlers {
   const session = (): AppSession => {
     if (!deps.session) throw new Error('The app session is not running.')
     return deps.session
+  }
+  const saveFile = (name: string, text: string, title: string): Promise<string | null> => {
+    if (!deps.saveTextFile) throw new Error('Saving files is not available here.')
+    return deps.saveTextFile(name, text, title)
+  }
+  const openSite = async (siteId: string): Promise<AppSession> => {
+    await session().requireOpenSite(siteId)
+    return session()
   }
   return {
     'app:version': async () => deps.appVersion,
@@ -47,13 +60,39 @@ export function createHandlers(deps: HandlerDeps): InvokeHandlers {
     'export:script': () => session().exportScript(),
     'export:save-script': async () => {
       const { text, fileName } = await session().exportScript()
-      if (!deps.saveTextFile) throw new Error('Saving files is not available here.')
-      return { savedTo: await deps.saveTextFile(fileName, text) }
+      return { savedTo: await saveFile(fileName, text, 'Export as shell script') }
     },
     'clipboard:write-text': async ({ text }) => {
       if (!deps.writeClipboard) throw new Error('The clipboard is not available here.')
       deps.writeClipboard(text)
       return null
+    },
+    'sites:list': () => session().sites.list(),
+    'site:open': ({ siteId }) => session().openSite(siteId),
+    'sites:import': async () => {
+      const path = await deps.pickSiteFile?.()
+      return { site: path ? await session().sites.import(path) : null }
+    },
+    'sites:export': async ({ siteId }) => {
+      const { text, fileName } = await session().sites.exportText(siteId)
+      return { savedTo: await saveFile(fileName, text, 'Export the site') }
+    },
+    'sites:forget': ({ siteId }) => session().forgetSite(siteId),
+    'dashboard:site': async ({ siteId }) => (await openSite(siteId)).dashboard.site(siteId),
+    'dashboard:health': async ({ siteId }) => (await openSite(siteId)).dashboard.health(siteId),
+    'dashboard:plan': async ({ siteId, request }) =>
+      (await openSite(siteId)).dashboard.plan(siteId, request),
+    'dashboard:apply': async ({ siteId, request }) =>
+      (await openSite(siteId)).dashboard.apply(siteId, request),
+    'schedule:status': async ({ siteId }) =>
+      (await openSite(siteId)).dashboard.scheduleStatus(siteId),
+    'history:list': async (query) => ({ runs: await session().history.list(query) }),
+    'history:get': ({ id }) => session().history.get(id),
+    'history:export': async ({ ids, format }) => {
+      const text = await session().history.exportText(ids, format)
+      const stamp = new Date().toISOString().replace(/[:.]/g, '-')
+      const name = `pip-mirror-history-${stamp}.${format === 'json' ? 'json' : 'txt'}`
+      return { savedTo: await saveFile(name, text, 'Export the activity history') }
     },
   }
 }

@@ -7,7 +7,7 @@ import { EncryptedFileSecretStore } from '../app/encrypted-secret-store'
 import type { EmitEvent } from '../ipc-contract'
 import { createHandlers } from './handlers'
 import { registerIpcHandlers } from './ipc'
-import { pickKeyFile, saveTextFile } from './native-dialogs'
+import { pickKeyFile, pickSiteFile, saveTextFile } from './native-dialogs'
 import { safeStorageEncryptor } from './safe-storage-encryptor'
 import { createSecureWindow } from './secure-window'
 
@@ -56,7 +56,8 @@ function start(): void {
     emit: emitToWindow,
     session,
     pickKeyFile: () => pickKeyFile(mainWindow),
-    saveTextFile: (name, text) => saveTextFile(mainWindow, name, text),
+    saveTextFile: (name, text, title) => saveTextFile(mainWindow, name, text, title),
+    pickSiteFile: () => pickSiteFile(mainWindow),
     writeClipboard: (text) => clipboard.writeText(text),
   })
   registerIpcHandlers(handlers, { rendererFileUrl: pathToFileURL(rendererFile).href, devServerUrl })

@@ -16,14 +16,29 @@ export async function pickKeyFile(parent: BrowserWindow | null): Promise<string 
   return result.canceled ? null : (result.filePaths[0] ?? null)
 }
 
+/** The file picker for importing a site file (the JSON `pip-mirror --site` reads). */
+export async function pickSiteFile(parent: BrowserWindow | null): Promise<string | null> {
+  const options: Electron.OpenDialogOptions = {
+    title: 'Import a site file',
+    defaultPath: homedir(),
+    properties: ['openFile'],
+    filters: [{ name: 'Site files', extensions: ['json'] }],
+  }
+  const result = parent
+    ? await dialog.showOpenDialog(parent, options)
+    : await dialog.showOpenDialog(options)
+  return result.canceled ? null : (result.filePaths[0] ?? null)
+}
+
 /** Asks where to save a text file and writes it there (mode 0600: it lists what ran where). */
 export async function saveTextFile(
   parent: BrowserWindow | null,
   suggestedName: string,
   text: string,
+  title = 'Save',
 ): Promise<string | null> {
   const options: Electron.SaveDialogOptions = {
-    title: 'Export as shell script',
+    title,
     defaultPath: join(homedir(), suggestedName),
   }
   const result = parent

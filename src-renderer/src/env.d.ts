@@ -12,6 +12,8 @@ declare global {
 declare module 'vue-router' {
   interface RouteMeta {
     stepId?: WizardStepId
+    /** Which part of the app the page belongs to (the side navigation marks it). */
+    area?: 'sites' | 'dashboard' | 'history' | 'wizard'
   }
 }
 

@@ -15,6 +15,9 @@ import ServeView from './views/ServeView.vue'
 import VerifyView from './views/VerifyView.vue'
 import WorkersView from './views/WorkersView.vue'
 import DoneView from './views/DoneView.vue'
+import DashboardView from './views/DashboardView.vue'
+import HistoryView from './views/HistoryView.vue'
+import StartView from './views/StartView.vue'
 
 const viewForStep: Record<WizardStepId, Component> = {
   connect: ConnectView,
@@ -27,18 +30,28 @@ const viewForStep: Record<WizardStepId, Component> = {
   done: DoneView,
 }
 
-/** Hash history by default: the built page is loaded from file://, where paths cannot route. */
+/**
+ * Hash history by default: the built page is loaded from file://, where paths cannot route. The
+ * start screen lists the sites; each has a dashboard; the wizard's pages work on the open site.
+ */
 export function createAppRouter(history: RouterHistory = createWebHashHistory()): Router {
-  const firstStep = `/${WIZARD_STEPS[0].id}`
   const routes: RouteRecordRaw[] = [
-    { path: '/', redirect: firstStep },
+    { path: '/', name: 'sites', component: StartView, meta: { area: 'sites' } },
+    {
+      path: '/sites/:siteId',
+      name: 'dashboard',
+      component: DashboardView,
+      props: true,
+      meta: { area: 'dashboard' },
+    },
+    { path: '/history', name: 'history', component: HistoryView, meta: { area: 'history' } },
     ...WIZARD_STEPS.map((step) => ({
       path: `/${step.id}`,
       name: step.id,
       component: viewForStep[step.id],
-      meta: { stepId: step.id },
+      meta: { stepId: step.id, area: 'wizard' as const },
     })),
-    { path: '/:unknown(.*)*', redirect: firstStep },
+    { path: '/:unknown(.*)*', redirect: '/' },
   ]
   return createRouter({ history, routes })
 }

@@ -24,7 +24,10 @@ describe('the app shell in Chromium', () => {
     await app?.close()
   })
 
-  it('shows the step map with all eight steps, in order', async () => {
+  it('opens on the start screen; a new site opens the wizard with all eight steps, in order', async () => {
+    await expect.poll(() => app.page.locator('main h1').textContent()).toBe('Your mirrors')
+    await app.page.getByTestId('new-site').click()
+    await expect.poll(() => app.page.locator('main h1').textContent()).toBe('Connect')
     const links = app.page.getByRole('navigation', { name: 'Wizard steps' }).getByRole('link')
     await expect.poll(() => links.count()).toBe(8)
     const titles = await links.locator('.step-map__title').allTextContents()

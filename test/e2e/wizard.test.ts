@@ -1,12 +1,14 @@
 import { readFileSync } from 'node:fs'
-import { chmod, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises'
+import { chmod, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import type { Locator } from 'playwright-core'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { loadSiteFile } from '../../src-main/engine/site-file'
+import { ensureCliBuilt, runPipMirror } from '../testbed/cli'
 import { startMirrorHostBed, type MirrorHostBed } from '../testbed/mirror-host'
 import { installOlStandin } from '../testbed/worker-hosts'
 import { openApp, type OpenedApp } from './harness'
+import { pageHelpers } from './page-helpers'
 
 /**
  * The whole wizard in Chromium, the built renderer and the real preload, with the handlers and
@@ -25,6 +27,7 @@ const APP_VERSION = (
 let bed: MirrorHostBed
 let site: Awaited<ReturnType<MirrorHostBed['newSite']>>
 let app: OpenedApp
+const { byTestId, inputOf, heading, visible, goOn } = pageHelpers(() => app, 30_000)
 let dataDir: string
 let sshConfigPath: string
 const savedScripts: string[] = []
@@ -44,19 +47,6 @@ function open(): Promise<OpenedApp> {
       writeClipboard: (text) => void clipboard.push(text),
     },
   })
-}
-
-const byTestId = (id: string): Locator => app.page.getByTestId(id)
-const inputOf = (id: string): Locator => byTestId(id).locator('input, textarea').first()
-const heading = (): Promise<string | null> => app.page.locator('main h1').textContent()
-
-async function visible(locator: Locator, timeout = 30_000): Promise<void> {
-  await locator.first().waitFor({ state: 'visible', timeout })
-}
-
-async function goOn(title: string): Promise<void> {
-  await byTestId('continue').click()
-  await expect.poll(heading).toBe(title)
 }
 
 async function showCommands(): Promise<void> {
@@ -90,6 +80,10 @@ afterAll(async () => {
 
 describe('the wizard, against a real host', () => {
   it('connects once the operator has confirmed the host key fingerprint', async () => {
+    // The app opens on the list of sites; a new site starts the wizard.
+    await expect.poll(heading).toBe('Your mirrors')
+    await visible(byTestId('no-sites'))
+    await byTestId('new-site').click()
     await expect.poll(heading).toBe('Connect')
     await byTestId('ssh-config-hosts').click()
     await expect
@@ -301,11 +295,40 @@ describe('the wizard, against a real host', () => {
     await app.screenshot('wizard-8-done')
   })
 
+  it('saved the site once it had an address, as the file pip-mirror runs unchanged', async () => {
+    await ensureCliBuilt()
+    const [file] = await readdir(join(dataDir, 'sites'))
+    const siteFile = join(dataDir, 'sites', file as string)
+    const saved = await loadSiteFile(siteFile)
+    expect(saved.mirror).toMatchObject({
+      directory: site.directory,
+      serve: { listen: `127.0.0.1:${site.port}`, location: '/pypi/' },
+      requirements: ['alpha'],
+    })
+    // Workers are left out: the one added above is refused for the loopback mirror, by design.
+    const planned = await runPipMirror([
+      'plan',
+      '--site',
+      siteFile,
+      '--only',
+      'mirror',
+      '--known-hosts',
+      join(dataDir, 'known_hosts'),
+    ])
+    expect(planned.code, `${planned.stdout}\n${planned.stderr}`).toBe(0)
+  })
+
   it('resumes on the same step, reconnected, after the app is closed and opened again', async () => {
     await app.close()
-    const progress = await readFile(join(dataDir, 'progress.json'), 'utf8')
+    const [progressFile] = await readdir(join(dataDir, 'wizard-progress'))
+    const progress = await readFile(
+      join(dataDir, 'wizard-progress', progressFile as string),
+      'utf8',
+    )
     expect(JSON.parse(progress)).toMatchObject({ wizard: { step: 'done' } })
     app = await open()
+    await expect.poll(heading).toBe('Your mirrors')
+    await byTestId('site-card').getByTestId('open-setup').click()
     await expect.poll(heading).toBe('Done')
     expect(app.page.url()).toContain('#/done')
     await expect

@@ -1,5 +1,5 @@
 import type { HostFacts } from '../remote/facts'
-import { runSteps, type RunEvent, type RunSummary } from '../run'
+import { runSteps, type RunEvent, type RunMode, type RunSummary } from '../run'
 import type { Site } from '../site'
 import type { RemoteHost } from '../ssh/remote-host'
 import type { Change, Finding, Step } from '../steps/step'
@@ -65,12 +65,23 @@ export interface ActionOutcome {
   site: Site
 }
 
-/** Plans the action: runs every step's plan, touches nothing. */
-export async function planAction(
+/** What running an action's steps gave: the summary, each step's plan, the findings. */
+export interface ActionStepsRun {
+  summary: RunSummary
+  steps: PlannedStep[]
+  findings: Finding[]
+}
+
+/**
+ * Runs the action's steps in plan or apply mode (apply plans each step again, applies, verifies),
+ * collecting each step's plan and the findings as they come.
+ */
+export async function runActionSteps(
   host: RemoteHost,
-  action: SiteAction,
+  action: Pick<SiteAction, 'site' | 'steps' | 'from' | 'to'>,
+  mode: RunMode,
   options: ActionOptions = {},
-): Promise<ActionPlan> {
+): Promise<ActionStepsRun> {
   const steps: PlannedStep[] = []
   const findings: Finding[] = []
   const titles = new Map(action.steps.map((s) => [s.id, s.title]))
@@ -79,7 +90,7 @@ export async function planAction(
     host,
     action.site,
     {
-      mode: 'plan',
+      mode,
       ...(action.from ? { from: action.from } : {}),
       ...(action.to ? { to: action.to } : {}),
       ...(options.signal ? { signal: options.signal } : {}),
@@ -97,6 +108,16 @@ export async function planAction(
       options.emit?.(event)
     },
   )
+  return { summary, steps, findings }
+}
+
+/** Plans the action: runs every step's plan, touches nothing. */
+export async function planAction(
+  host: RemoteHost,
+  action: SiteAction,
+  options: ActionOptions = {},
+): Promise<ActionPlan> {
+  const { summary, steps, findings } = await runActionSteps(host, action, 'plan', options)
   const deletes = summary.status === 'failed' || !action.deletes ? [] : await action.deletes(host)
   return {
     action: action.id,
@@ -117,18 +138,6 @@ export async function applyAction(
   options: ActionOptions = {},
 ): Promise<ActionOutcome> {
   action.precondition?.()
-  const summary = await runSteps(
-    action.steps,
-    host,
-    action.site,
-    {
-      mode: 'apply',
-      ...(action.from ? { from: action.from } : {}),
-      ...(action.to ? { to: action.to } : {}),
-      ...(options.signal ? { signal: options.signal } : {}),
-      ...(options.facts ? { facts: options.facts } : {}),
-    },
-    (event) => options.emit?.(event),
-  )
+  const { summary } = await runActionSteps(host, action, 'apply', options)
   return { action: action.id, summary, site: action.site }
 }

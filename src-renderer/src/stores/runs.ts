@@ -3,8 +3,6 @@ import { ref } from 'vue'
 import type {
   ActiveRun,
   ErrorView,
-  Finding,
-  PlanView,
   RunEventView,
   RunMode,
   StageId,
@@ -12,20 +10,14 @@ import type {
 } from '../../../src-main/ipc-contract'
 import { invoke } from '../api'
 import { toErrorView } from '../errors'
+import { applyRunEvent, newLiveRun, type LiveRunState } from '../live-run'
 import { LogBuffer } from '../log-buffer'
 
-export type StepState = 'pending' | 'running' | 'ok' | 'changed' | 'planned' | 'failed'
+export type { StepState } from '../live-run'
 
-/** A run as its events arrive; replaced by the stage's record when it finishes. */
-export interface LiveRun {
-  runId: string
+/** A stage's run as its events arrive; replaced by the stage's record when it finishes. */
+export interface LiveRun extends LiveRunState {
   stage: StageId
-  mode: RunMode
-  steps: { id: string; title: string; state: StepState }[]
-  progress: { step: string; done: number; total: number; label?: string } | null
-  plans: { step: string; plan: PlanView }[]
-  findings: Finding[]
-  failure: string | null
 }
 
 export type RunResult = { record: StageRecord } | { error: ErrorView }
@@ -60,16 +52,7 @@ export const useRunsStore = defineStore('runs', () => {
   }
 
   function beginLive(runId: string, stage: StageId, mode: RunMode): LiveRun {
-    const run: LiveRun = {
-      runId,
-      stage,
-      mode,
-      steps: [],
-      progress: null,
-      plans: [],
-      findings: [],
-      failure: null,
-    }
+    const run: LiveRun = { ...newLiveRun(runId, mode), stage }
     live.value[stage] = run
     return run
   }
@@ -108,47 +91,7 @@ export const useRunsStore = defineStore('runs', () => {
     const run =
       live.value[stage]?.runId === runId ? live.value[stage] : beginLive(runId, stage, 'apply')
     if (!run) return
-    switch (event.type) {
-      case 'run-started':
-        run.mode = event.mode
-        run.steps = event.steps.map((step) => ({ ...step, state: 'pending' }))
-        appendLog(stage, {
-          stream: 'info',
-          text: `── ${event.mode === 'plan' ? 'Planning' : 'Applying'} on ${event.host} ──`,
-        })
-        break
-      case 'step-started':
-        setStepState(run, event.step, 'running', event.title)
-        appendLog(stage, { stream: 'info', text: `== ${event.title}` })
-        break
-      case 'plan':
-        run.plans.push({ step: event.step, plan: event.plan })
-        break
-      case 'log':
-        appendLog(stage, { stream: event.stream, text: event.line })
-        break
-      case 'progress':
-        run.progress = {
-          step: event.step,
-          done: event.done,
-          total: event.total,
-          ...(event.label ? { label: event.label } : {}),
-        }
-        break
-      case 'finding':
-        run.findings.push(event.finding)
-        break
-      case 'step-done':
-        setStepState(run, event.step, event.status)
-        break
-      case 'step-failed':
-        setStepState(run, event.step, 'failed')
-        run.failure = event.message
-        appendLog(stage, { stream: 'stderr', text: event.message })
-        break
-      case 'run-done':
-        break
-    }
+    applyRunEvent(run, event, (line) => appendLog(stage, line))
   }
 
   function onRunFinished(record: StageRecord): void {
@@ -166,8 +109,18 @@ export const useRunsStore = defineStore('runs', () => {
     } else finishedEarly.set(record.runId, record)
   }
 
-  function hydrate(stages: Partial<Record<StageId, StageRecord>>, active: ActiveRun | null): void {
+  /** Takes the open setup's runs; another setup's live runs and logs are dropped. */
+  function hydrate(
+    stages: Partial<Record<StageId, StageRecord>>,
+    active: ActiveRun | null,
+    sameSetup = true,
+  ): void {
     records.value = { ...stages }
+    if (!sameSetup) {
+      live.value = {}
+      for (const buffer of logs.values()) buffer.clear()
+      logRevision.value = {}
+    }
     if (active) beginLive(active.runId, active.stage, active.mode)
   }
 
@@ -185,9 +138,3 @@ export const useRunsStore = defineStore('runs', () => {
     hydrate,
   }
 })
-
-function setStepState(run: LiveRun, id: string, state: StepState, title?: string): void {
-  const step = run.steps.find((candidate) => candidate.id === id)
-  if (step) step.state = state
-  else run.steps.push({ id, title: title ?? id, state })
-}

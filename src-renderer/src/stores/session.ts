@@ -1,25 +1,33 @@
 import { defineStore } from 'pinia'
 import { ref } from 'vue'
-import type { ActiveRun, ErrorView, SessionEvent } from '../../../src-main/ipc-contract'
+import type {
+  ActiveRun,
+  ErrorView,
+  SessionEvent,
+  SessionSnapshot,
+} from '../../../src-main/ipc-contract'
 import { invoke, isBridgeAvailable, onEvent } from '../api'
 import { toErrorView } from '../errors'
-import type { WizardStepId } from '../steps'
 import { useCommandsStore } from './commands'
 import { useConnectionStore } from './connection'
+import { useDashboardStore } from './dashboard'
 import { useRunsStore } from './runs'
 import { useSiteStore } from './site'
 import { useWizardStore } from './wizard'
 import { useWorkersStore } from './workers'
 
 /**
- * Brings the page up to date with the main process: the saved progress on start (or after a
- * reload), then every session event as it comes.
+ * Brings the page up to date with the main process: the open site (or setup) on start, after a
+ * reload or when another one is opened, then every session event as it comes.
  */
 export const useSessionStore = defineStore('session', () => {
   const dataDir = ref('')
   const secretsCanPersist = ref(false)
   /** A run the app was closed during; the Mirror page reattaches to a sync. */
   const interruptedRun = ref<ActiveRun | null>(null)
+  /** The open setup, and the saved site it belongs to (null until the wizard saves it). */
+  const wizardKey = ref<string | null>(null)
+  const siteId = ref<string | null>(null)
   const error = ref<ErrorView | null>(null)
   let stopListening: (() => void) | null = null
 
@@ -29,6 +37,7 @@ export const useSessionStore = defineStore('session', () => {
   const runs = useRunsStore()
   const commands = useCommandsStore()
   const workers = useWorkersStore()
+  const dashboard = useDashboardStore()
 
   function dispatch(event: SessionEvent): void {
     switch (event.kind) {
@@ -48,33 +57,77 @@ export const useSessionStore = defineStore('session', () => {
       case 'fleet-event':
         workers.onFleetEvent(event.runId, event.event)
         break
+      case 'dashboard-event':
+        dashboard.onRunEvent(event.runId, event.siteId, event.event)
+        break
+      case 'dashboard-finished':
+        dashboard.onRunFinished(event.record)
+        break
+      case 'site-saved':
+        siteId.value = event.siteId
+        wizardKey.value = event.siteId
+        break
     }
   }
 
-  /** Returns the step the operator was on, or null when there is nothing to restore. */
-  async function restore(): Promise<WizardStepId | null> {
+  function apply(snapshot: SessionSnapshot): void {
+    const sameSetup = wizardKey.value === snapshot.wizardKey
+    wizardKey.value = snapshot.wizardKey
+    siteId.value = snapshot.siteId
+    dataDir.value = snapshot.dataDir
+    secretsCanPersist.value = snapshot.secretsCanPersist
+    interruptedRun.value = snapshot.interruptedRun
+    site.hydrate(snapshot.site, snapshot.mirrorUrl)
+    connection.hydrate(snapshot.connection)
+    runs.hydrate(snapshot.stages, snapshot.activeRun, sameSetup)
+    commands.hydrate(snapshot.commands)
+    wizard.hydrate(snapshot.wizard.step, snapshot.wizard.completed)
+    dashboard.hydrateRun(snapshot.dashboardRun)
+    if (snapshot.activeRun) void runs.follow(snapshot.activeRun)
+    // A host whose key is already trusted is reconnected without asking.
+    if (snapshot.connection.state === 'disconnected' && snapshot.connection.hostKey)
+      void connection.reconnect()
+  }
+
+  /** On start (or after a reload): the open setup, or null when the bridge is missing. */
+  async function restore(): Promise<SessionSnapshot | null> {
     if (!isBridgeAvailable()) return null
     stopListening ??= onEvent('session:event', dispatch)
     try {
       const snapshot = await invoke('session:restore')
-      dataDir.value = snapshot.dataDir
-      secretsCanPersist.value = snapshot.secretsCanPersist
-      interruptedRun.value = snapshot.interruptedRun
-      site.hydrate(snapshot.site, snapshot.mirrorUrl)
-      connection.hydrate(snapshot.connection)
-      runs.hydrate(snapshot.stages, snapshot.activeRun)
-      commands.hydrate(snapshot.commands)
-      wizard.hydrate(snapshot.wizard.step, snapshot.wizard.completed)
-      if (snapshot.activeRun) void runs.follow(snapshot.activeRun)
-      // A host whose key is already trusted is reconnected without asking.
-      if (snapshot.connection.state === 'disconnected' && snapshot.connection.hostKey)
-        void connection.reconnect()
-      return snapshot.wizard.step
+      apply(snapshot)
+      return snapshot
     } catch (failure) {
       error.value = toErrorView(failure)
       return null
     }
   }
 
-  return { dataDir, secretsCanPersist, interruptedRun, error, restore }
+  /** Opens a saved site or an unfinished setup by its id; null starts a new site. */
+  async function open(id: string | null): Promise<boolean> {
+    const snapshot = await invoke('site:open', { siteId: id })
+    apply(snapshot)
+    return true
+  }
+
+  /** Reads the open setup again (after it was forgotten, say). */
+  async function refresh(): Promise<void> {
+    try {
+      apply(await invoke('session:restore'))
+    } catch (failure) {
+      error.value = toErrorView(failure)
+    }
+  }
+
+  return {
+    dataDir,
+    secretsCanPersist,
+    interruptedRun,
+    wizardKey,
+    siteId,
+    error,
+    restore,
+    open,
+    refresh,
+  }
 })

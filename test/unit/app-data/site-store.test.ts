@@ -3,11 +3,11 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import {
-  loadWizardProgress,
-  saveWizardProgress,
+  freshWizardProgress,
   SiteStore,
   SiteStoreError,
   slugify,
+  WizardProgressStore,
 } from '../../../src-main/app-data'
 import { loadSiteFile } from '../../../src-main/engine/site-file'
 import { SiteError, type SiteInput } from '../../../src-main/engine/site'
@@ -109,11 +109,14 @@ describe('saved sites', () => {
     expect(listed.broken).toEqual([
       expect.objectContaining({ id: 'broken', problem: expect.stringMatching(/mirror\./) }),
     ])
-    await saveWizardProgress(base, saved.id, { step: 'serve', completed: ['connect'] })
-    expect(await loadWizardProgress(base, saved.id)).toMatchObject({ step: 'serve' })
+    const progress = new WizardProgressStore(base)
+    const stopped = freshWizardProgress()
+    stopped.wizard = { step: 'serve', completed: ['connect'] }
+    await progress.save(saved.id, stopped)
+    expect(await progress.load(saved.id)).toMatchObject({ wizard: { step: 'serve' } })
     expect(await store.remove(saved.id)).toBe(true)
     expect(await store.remove(saved.id)).toBe(false)
-    expect(await loadWizardProgress(base, saved.id)).toBeNull()
+    expect(await progress.load(saved.id)).toBeNull()
   })
 
   it('takes only slug ids, so no id reaches outside its directory', async () => {

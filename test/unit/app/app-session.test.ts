@@ -70,8 +70,12 @@ function newSession(options: Partial<AppSessionOptions> = {}): AppSession {
 }
 
 async function everythingWritten(): Promise<string> {
-  const names = await readdir(dataDir)
-  return (await Promise.all(names.map((name) => readFile(join(dataDir, name), 'utf8')))).join('\n')
+  const names = await readdir(dataDir, { recursive: true, withFileTypes: true })
+  const files = names.filter((entry) => entry.isFile())
+  const texts = await Promise.all(
+    files.map((entry) => readFile(join(entry.parentPath, entry.name), 'utf8')),
+  )
+  return texts.join('\n')
 }
 
 beforeEach(async () => {
@@ -158,10 +162,21 @@ describe('progress', () => {
     await session.connect(TARGET, {}, false)
     await session.updateSite({ requirements: ['alpha'], directory: '/srv/mirror' })
     await session.saveWizard('packages', ['connect', 'check-host'])
+    const { wizardKey } = await session.snapshot()
     await session.dispose()
 
+    // The app starts on the list of sites; the setup is opened from there.
     const reopened = newSession()
-    const snapshot = await reopened.snapshot()
+    expect((await reopened.snapshot()).wizard.step).toBe('connect')
+    const listed = await reopened.sites.list()
+    expect(listed.drafts).toEqual([
+      expect.objectContaining({
+        key: wizardKey,
+        host: 'ops@10.0.0.5:22',
+        directory: '/srv/mirror',
+      }),
+    ])
+    const snapshot = await reopened.openSite(wizardKey)
     expect(snapshot.wizard).toEqual({ step: 'packages', completed: ['connect', 'check-host'] })
     expect(snapshot.site).toMatchObject({
       ssh: TARGET,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import type { RecordedAction } from '../../../src-main/app/progress-file'
+import type { RecordedAction } from '../../../src-main/app-data/recorded-action'
 import { renderShellScript } from '../../../src-main/app/shell-script'
 import type { StageRecord } from '../../../src-main/ipc-contract'
 

@@ -167,13 +167,13 @@ describe('diffLines', () => {
     }
   })
 
-  it('handles large inputs in reasonable time', () => {
+  // A quadratic diff of these would run past vitest's own time limit.
+  it('diffs 20,000-line inputs', () => {
     const a = Array.from({ length: 20_000 }, (_, i) => `${i % 7}-${i}\n`)
     const b = a.filter((_, i) => i % 3 !== 0).concat(a.slice(0, 500))
-    const started = Date.now()
     const edits = diffLines(a, b)
     expect(edits.filter((e) => e.kind !== 'delete').length).toBe(b.length)
-    expect(Date.now() - started).toBeLessThan(5_000)
+    expect(edits.filter((e) => e.kind !== 'insert').length).toBe(a.length)
   })
 })
 

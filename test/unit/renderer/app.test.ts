@@ -23,8 +23,18 @@ afterEach(() => {
 })
 
 describe('App', () => {
+  it('starts on the list of sites, with the places in the side navigation', async () => {
+    const { wrapper, router } = await mountApp()
+    expect(router.currentRoute.value.name).toBe('sites')
+    expect(wrapper.find('main h1').text()).toBe('Your mirrors')
+    expect(wrapper.find('[data-testid="nav-sites"]').classes()).toContain('is-current')
+    expect(wrapper.find('[data-testid="nav-history"]').exists()).toBe(true)
+    // The wizard's step map belongs to the wizard's pages.
+    expect(wrapper.find('.step-map').exists()).toBe(false)
+  })
+
   it('lists the eight wizard steps in order', async () => {
-    const { wrapper } = await mountApp()
+    const { wrapper } = await mountApp('/connect')
     const titles = wrapper.findAll('.step-map__title').map((title) => title.text())
     expect(titles).toEqual([
       'Connect',
@@ -38,15 +48,15 @@ describe('App', () => {
     ])
   })
 
-  it('starts at the first step', async () => {
-    const { wrapper, wizard } = await mountApp()
+  it('opens a new site on the first step', async () => {
+    const { wrapper, wizard } = await mountApp('/connect')
     expect(wizard.currentStepId).toBe('connect')
     expect(wrapper.find('main h1').text()).toBe('Connect')
     expect(wrapper.find('[aria-current="step"]').attributes('data-step')).toBe('connect')
   })
 
   it('moves the current step when a step is clicked', async () => {
-    const { wrapper, router, wizard } = await mountApp()
+    const { wrapper, router, wizard } = await mountApp('/connect')
     for (const step of WIZARD_STEPS) {
       await wrapper.find(`.step-map__link[data-step="${step.id}"]`).trigger('click')
       await flushPromises()
@@ -58,9 +68,9 @@ describe('App', () => {
     }
   })
 
-  it('sends unknown routes to the first step', async () => {
-    const { wizard } = await mountApp('/no-such-step')
-    expect(wizard.currentStepId).toBe('connect')
+  it('sends unknown routes to the list of sites', async () => {
+    const { router } = await mountApp('/no-such-step')
+    expect(router.currentRoute.value.name).toBe('sites')
   })
 
   it('shows the version the main process reports', async () => {
@@ -75,13 +85,20 @@ describe('App', () => {
     expect(wrapper.find('[data-testid="app-version"]').text()).toBe('v4.5.6')
   })
 
-  it('resumes on the step the operator was on, and saves every move', async () => {
+  it('goes back to a run the app was closed during, and saves every move', async () => {
     const fake = fakeBridge({
       'app:version': () => '1.0.0',
+      'sites:list': () => ({ sites: [], drafts: [], broken: [] }),
       'session:restore': () =>
         snapshot({
           wizard: { step: 'mirror', completed: ['connect'] },
           connection: { state: 'connected', label: 'ops@h:22', hostKey: null, hasSecrets: false },
+          interruptedRun: {
+            runId: 'r1',
+            stage: 'mirror',
+            mode: 'apply',
+            startedAt: '2025-01-01T00:00:00Z',
+          },
         }),
       'wizard:save-progress': ({ step, completed }) => ({ step, completed }),
     })

@@ -75,6 +75,9 @@ export function snapshot(overrides: Partial<SessionSnapshot> = {}): SessionSnaps
     commands: [],
     mirrorUrl: null,
     dataDir: '/home/ops/.config/pip-mirror-wizard',
+    wizardKey: 'new-0123456789',
+    siteId: null,
+    dashboardRun: null,
     ...overrides,
   }
 }

@@ -15,12 +15,10 @@ describe('VirtualLog', () => {
   it('holds only a window of rows in the DOM with 100,000 lines, and follows the end', async () => {
     const buffer = new LogBuffer()
     const wrapper = mountLog(buffer, 0)
-    const started = performance.now()
     for (let i = 0; i < 100_000; i++) buffer.append({ stream: 'stdout', text: `line ${i}` })
     await wrapper.setProps({ revision: buffer.length })
     await flushPromises()
     await nextTick()
-    const elapsed = performance.now() - started
 
     const rows = wrapper.findAll('.virtual-log__row')
     expect(rows.length).toBeLessThanOrEqual(HEIGHT / ROW + 2 * 8 + 1)
@@ -31,7 +29,6 @@ describe('VirtualLog', () => {
     // Following the end: the last line is among the rows shown.
     expect(rows.at(-1)?.text()).toBe('line 99999')
     expect(wrapper.attributes('data-lines')).toBe('100000')
-    expect(elapsed).toBeLessThan(2_000)
   })
 
   it('shows the rows at the scroll position, and stops following when scrolled up', async () => {

@@ -1,0 +1,24 @@
+import type { Locator } from 'playwright-core'
+import { expect } from 'vitest'
+import type { OpenedApp } from './harness'
+
+/**
+ * The few ways the e2e tests find things on the app's page. `app` is read on each call: the
+ * tests open (and reopen) the app in their hooks.
+ */
+export function pageHelpers(app: () => OpenedApp, defaultTimeout = 60_000) {
+  const byTestId = (id: string): Locator => app().page.getByTestId(id)
+  const inputOf = (id: string): Locator => byTestId(id).locator('input, textarea').first()
+  const heading = (): Promise<string | null> => app().page.locator('main h1').textContent()
+  const text = async (id: string): Promise<string> =>
+    ((await byTestId(id).textContent()) ?? '').trim()
+  async function visible(locator: Locator, timeout = defaultTimeout): Promise<void> {
+    await locator.first().waitFor({ state: 'visible', timeout })
+  }
+  /** Continues to the next wizard page and waits for its title. */
+  async function goOn(title: string): Promise<void> {
+    await byTestId('continue').click()
+    await expect.poll(heading).toBe(title)
+  }
+  return { byTestId, inputOf, heading, text, visible, goOn }
+}
