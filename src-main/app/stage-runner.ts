@@ -25,6 +25,7 @@ import {
   runEventView,
 } from './engine-views'
 import type { RecordedAction } from '../app-data/recorded-action'
+import { recordHostActions } from './recorded-commands'
 import { STAGE_STEPS, type HostStageId } from './stages'
 
 export interface StageRun {
@@ -51,29 +52,7 @@ export async function runStage(run: StageRun): Promise<StageRecord> {
   const record = newRecord(run)
   let currentStep = run.stage as string
   const now = (): string => new Date().toISOString()
-  const stopRecording = run.host.onEvent((event) => {
-    if (event.type === 'command')
-      run.record({
-        kind: 'command',
-        stage: run.stage,
-        step: currentStep,
-        host: event.host,
-        argv: [...event.argv],
-        sudo: event.sudo,
-        readOnly: false,
-        at: now(),
-      })
-    else if (event.type === 'file-write')
-      run.record({
-        kind: 'file-write',
-        stage: run.stage,
-        step: currentStep,
-        host: event.host,
-        path: event.path,
-        backupPath: event.backupPath,
-        at: now(),
-      })
-  })
+  const stopRecording = recordHostActions(run.host, run.stage, () => currentStep, run.record)
   const forward = (event: RunEvent): void => {
     if (event.type === 'step-started') currentStep = event.step
     collect(record, event)

@@ -5,6 +5,7 @@ import { applyWorkers, planWorkers } from '../engine/workers'
 import type { FleetEventViewInput, StageRecord } from '../ipc-contract'
 import { errorView, fleetEventView, planView } from './engine-views'
 import type { RecordedAction } from '../app-data/recorded-action'
+import { recordHostActions } from './recorded-commands'
 import { newRecord } from './stage-runner'
 
 export interface WorkersRun {
@@ -34,30 +35,7 @@ export async function runWorkersStage(run: WorkersRun): Promise<StageRecord> {
 
   const connect: Connect = async (target) => {
     const host = await run.connect(target)
-    host.onEvent((event) => {
-      const step = stepOf.get(host.label) ?? 'connect'
-      if (event.type === 'command')
-        run.record({
-          kind: 'command',
-          stage: 'workers',
-          step,
-          host: event.host,
-          argv: [...event.argv],
-          sudo: event.sudo,
-          readOnly: false,
-          at: now(),
-        })
-      else if (event.type === 'file-write')
-        run.record({
-          kind: 'file-write',
-          stage: 'workers',
-          step,
-          host: event.host,
-          path: event.path,
-          backupPath: event.backupPath,
-          at: now(),
-        })
-    })
+    recordHostActions(host, 'workers', () => stepOf.get(host.label) ?? 'connect', run.record)
     return host
   }
 

@@ -17,8 +17,8 @@ export const OUT_DIR = join(PROJECT_ROOT, 'out')
 const RENDERER_DIR = join(OUT_DIR, 'renderer')
 const SCREENSHOT_DIR = join(import.meta.dirname, 'screenshots')
 
-const CHROMIUM_PATH = '/usr/bin/chromium'
-const CHROMIUM_FLAGS = [
+export const CHROMIUM_PATH = '/usr/bin/chromium'
+export const CHROMIUM_FLAGS = [
   '--headless',
   '--no-sandbox',
   '--disable-gpu',

@@ -77,14 +77,3 @@ export async function upstreamSizes(
   const totalBytes = Object.values(parsed.projects).reduce((sum, p) => sum + p.bytes, 0)
   return { ...parsed, totalBytes }
 }
-
-export function formatBytes(bytes: number): string {
-  const units = ['B', 'KB', 'MB', 'GB', 'TB']
-  let value = bytes
-  let unit = 0
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024
-    unit++
-  }
-  return `${value.toFixed(unit === 0 ? 0 : 1)} ${units[unit]}`
-}

@@ -1,6 +1,7 @@
 import { EngineError } from '../errors'
 import type { HostFacts } from '../remote/facts'
-import { formatBytes, upstreamSizes } from '../remote/upstream-sizes'
+import { formatBytes } from '../format-bytes'
+import { upstreamSizes } from '../remote/upstream-sizes'
 import { mirrorRequirements } from '../site-file'
 import { parseRequirement, type Site } from '../site'
 import { chooseBandersnatch } from './bandersnatch-release'

@@ -1,6 +1,7 @@
 import { EngineError } from '../errors'
 import { readRemoteFile, writeRemoteFileAtomic } from '../ssh/files'
-import { formatBytes, upstreamSizes } from '../remote/upstream-sizes'
+import { formatBytes } from '../format-bytes'
+import { upstreamSizes } from '../remote/upstream-sizes'
 import { mirrorRequirements } from '../site-file'
 import { mirrorLayout, UV, type MirrorLayout } from './mirror-layout'
 import { planManagedFile } from './managed-file'

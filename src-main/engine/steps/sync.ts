@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto'
 import { EngineError } from '../errors'
-import { formatBytes } from '../remote/upstream-sizes'
+import { formatBytes } from '../format-bytes'
 import { readRemoteFile, writeRemoteFileAtomic } from '../ssh/files'
 import { scriptCommand } from '../remote/quote'
 import type { RemoteHost } from '../ssh/remote-host'
