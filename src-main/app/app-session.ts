@@ -31,7 +31,7 @@ import type {
 } from '../ipc-contract'
 import { sessionEventSchema } from '../ipc-session-schemas'
 import { errorView } from './engine-views'
-import { FleetHistory } from './fleet-history'
+import { FleetHistory } from '../app-data/fleet-history'
 import { HostConnections, type ConnectResult, type OpenHost } from './host-connections'
 import { keyQuestion } from './key-question'
 import { KnownSecrets } from './known-secrets'

@@ -18,6 +18,10 @@ export interface CliOptions {
   yes: boolean
   acceptHostKeys: string[]
   knownHosts: string | undefined
+  /** The app's data directory: its known_hosts and the activity history the runs go to. */
+  dataDir: string | undefined
+  /** Record the run in the activity history (off with --no-history). */
+  history: boolean
   from: string | undefined
   /** repair: the seed's recursive chmod/chown instead of the least change. */
   seed: boolean
@@ -51,7 +55,11 @@ Options:
   --json                   print events and the result as JSON lines
   --yes, -y                apply without asking (required when not on a terminal)
   --accept-host-key FP     trust this SHA256 host key fingerprint on first contact (repeatable)
-  --known-hosts FILE       known_hosts file (default ~/.config/pip-mirror-wizard/known_hosts)
+  --data-dir DIR           the app's data directory (default ~/.config/pip-mirror-wizard, or
+                           PIP_MIRROR_DATA_DIR): its known_hosts, and the activity history
+                           where plan, apply, repair and schedule record their runs
+  --no-history             do not record this run in the activity history
+  --known-hosts FILE       known_hosts file (default DIR/known_hosts)
   --from STEP              start again from this step (preflight, tools, requirements,
                            config, sync, nginx, verify)
   --only mirror|workers    plan/apply only the mirror host, or only the workers
@@ -82,6 +90,8 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
         yes: { type: 'boolean', short: 'y', default: false },
         'accept-host-key': { type: 'string', multiple: true, default: [] },
         'known-hosts': { type: 'string' },
+        'data-dir': { type: 'string' },
+        'no-history': { type: 'boolean', default: false },
         from: { type: 'string' },
         seed: { type: 'boolean', default: false },
         only: { type: 'string' },
@@ -112,6 +122,8 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
     yes: values.yes ?? false,
     acceptHostKeys: values['accept-host-key'] ?? [],
     knownHosts: values['known-hosts'],
+    dataDir: values['data-dir'],
+    history: !values['no-history'],
     from: values.from,
     seed: values.seed ?? false,
     only: values.only as CliOptions['only'],

@@ -6,10 +6,20 @@ import type { HostKeyInfo } from '../engine/ssh/host-keys'
 import type { SshTarget } from '../engine/site'
 import type { CliOptions } from './args'
 
-export function defaultKnownHostsPath(): string {
+/** The app's data directory on Linux, where the CLI finds the app's known_hosts and history. */
+export function dataDirOf(options: Pick<CliOptions, 'dataDir'>): string {
   return (
+    options.dataDir ??
+    process.env.PIP_MIRROR_DATA_DIR ??
+    join(homedir(), '.config', 'pip-mirror-wizard')
+  )
+}
+
+export function knownHostsPathOf(options: Pick<CliOptions, 'dataDir' | 'knownHosts'>): string {
+  return (
+    options.knownHosts ??
     process.env.PIP_MIRROR_KNOWN_HOSTS ??
-    join(homedir(), '.config', 'pip-mirror-wizard', 'known_hosts')
+    join(dataDirOf(options), 'known_hosts')
   )
 }
 
@@ -46,7 +56,7 @@ export function connectFromCli(options: CliOptions): (target: SshTarget) => Prom
           : {}),
       },
       trust: {
-        knownHostsPath: options.knownHosts ?? defaultKnownHostsPath(),
+        knownHostsPath: knownHostsPathOf(options),
         confirm: async (key) =>
           options.acceptHostKeys.includes(key.fingerprint) || (await confirmOnTerminal(key)),
       },

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { chmod, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
+import { HistoryStore } from '../../src-main/app-data'
 import { ensureCliBuilt, jsonLines, runPipMirror } from '../testbed/cli'
 import { startMirrorHostBed, type MirrorHostBed } from '../testbed/mirror-host'
 import { addNonLoopbackAddress, removeNonLoopbackAddress } from '../testbed/local-address'
@@ -101,16 +102,43 @@ describe('doctor and repair', () => {
     expect(diagnosed.stdout).toMatch(/cannot be listed and entered by www-data/)
     expect(diagnosed.stdout).toMatch(/simple \(root:root 0700 drwx------\)/)
 
-    const repaired = await runPipMirror(['repair', '--yes', '--site', sitePath, ...accept])
+    const dataDir = join(bed.work, 'app-data')
+    const repaired = await runPipMirror([
+      'repair',
+      '--yes',
+      '--site',
+      sitePath,
+      '--data-dir',
+      dataDir,
+      ...accept,
+    ])
     expect(repaired.code, `${repaired.stdout}\n${repaired.stderr}`).toBe(0)
     expect(repaired.stdout).toMatch(/Repaired: nginx reads the mirror again/)
     const after = await stat(simple)
     expect(after.mode & 0o777).toBe(0o705)
     expect([after.uid, after.gid]).toEqual([before.uid, before.gid])
 
-    const again = await runPipMirror(['repair', '--yes', '--site', sitePath, ...accept])
+    const again = await runPipMirror([
+      'repair',
+      '--yes',
+      '--site',
+      sitePath,
+      '--data-dir',
+      dataDir,
+      ...accept,
+    ])
     expect(again.code).toBe(0)
     expect(again.stdout).toMatch(/Nothing to repair/)
+
+    // Both repairs are in the activity history, with the chmod the first one ran.
+    const history = new HistoryStore(dataDir)
+    const repairs = await history.list({ text: 'pip-mirror repair' })
+    expect(repairs.map((run) => [run.face, run.status])).toEqual([
+      ['cli', 'ok'],
+      ['cli', 'changed'],
+    ])
+    const first = await history.get(repairs[1]?.id ?? '')
+    expect(first?.commands.map((line) => line.line).join('\n')).toContain('chmod')
   })
 
   it('repair refuses to run without a terminal unless --yes is given', async () => {

@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { existsSync } from 'node:fs'
-import { mkdtemp, readFile, readdir, writeFile } from 'node:fs/promises'
+import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { tmpdir } from 'node:os'
+import { HistoryStore } from '../../src-main/app-data'
 import { ensureTestUsers, SUDOER } from '../testbed/users'
 import { ensureCliBuilt, jsonLines, runPipMirror } from '../testbed/cli'
 import { startMirrorHostBed, type MirrorHostBed } from '../testbed/mirror-host'
@@ -97,8 +98,18 @@ describe('pip-mirror on a fresh host', () => {
   })
 
   it('plans every change as commands and diffs, and touches nothing', async () => {
-    const result = await runPipMirror(['plan', '--site', site.path, ...acceptKey])
+    const dataDir = await mkdtemp(join(tmpdir(), 'pmw-cli-data-'))
+    const result = await runPipMirror([
+      'plan',
+      '--site',
+      site.path,
+      '--data-dir',
+      dataDir,
+      '--no-history',
+      ...acceptKey,
+    ])
     expect(result.code, result.stderr).toBe(0)
+    expect(await readdir(dataDir)).toEqual([])
     expect(result.stdout).toContain(`+++ b${site.directory}/requirements/requirements.in`)
     expect(result.stdout).toContain('+++ b/etc/nginx/sites-available/pip-mirror-')
     expect(result.stdout).toMatch(/\$ [\s\S]*venv\/bin\/bandersnatch/)
@@ -310,8 +321,28 @@ describe('as a user whose sudo needs a password', () => {
       PIP_MIRROR_SSH_PASSWORD: SUDOER.password,
       PIP_MIRROR_SUDO_PASSWORD: SUDOER.password,
     }
-    const result = await runPipMirror(['apply', '--site', path, '--yes', ...acceptKey], env)
+    const dataDir = await mkdtemp(join(tmpdir(), 'pmw-cli-data-'))
+    const result = await runPipMirror(
+      ['apply', '--site', path, '--yes', '--data-dir', dataDir, ...acceptKey],
+      env,
+    )
     expect(result.code, `${result.stdout}\n${result.stderr}`).toBe(0)
+    // The run is in the app's activity history, as the app shows CLI runs, without the password.
+    const [recorded, ...others] = await new HistoryStore(dataDir).list()
+    expect(others).toEqual([])
+    expect(recorded).toMatchObject({
+      face: 'cli',
+      action: 'pip-mirror apply',
+      site: 'sudoer-site',
+      host: `${SUDOER.name}@${bed.sshd.host}:${bed.sshd.port}`,
+      status: 'changed',
+      error: null,
+    })
+    expect(recorded?.steps.map((step) => step.id)).toContain('sync')
+    const run = await new HistoryStore(dataDir).get(recorded?.id ?? '')
+    expect(run?.commands.some((line) => line.line.startsWith('(as root) $ '))).toBe(true)
+    expect(await sh('grep', ['-rlF', SUDOER.password, dataDir]).catch(() => '')).toBe('')
+    await rm(dataDir, { recursive: true, force: true })
     expect(result.stdout).toContain('(as root) $ ')
     expect(result.stdout + result.stderr).not.toContain(SUDOER.password)
     const owner = (

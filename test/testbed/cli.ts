@@ -1,5 +1,7 @@
 import { spawn } from 'node:child_process'
-import { existsSync } from 'node:fs'
+import { existsSync, mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { execFileAsync } from './processes'
 
@@ -18,6 +20,20 @@ export interface CliResult {
   stderr: string
 }
 
+/**
+ * The data directory the tests' CLI runs record their history in (unless a test names its own
+ * with --data-dir): one per test process, never the machine's ~/.config.
+ */
+let testDataDir: string | null = null
+function cliDataDir(): string {
+  if (!testDataDir) {
+    const dir = mkdtempSync(join(tmpdir(), 'pmw-cli-history-'))
+    process.on('exit', () => rmSync(dir, { recursive: true, force: true }))
+    testDataDir = dir
+  }
+  return testDataDir
+}
+
 /** Runs the real `pip-mirror` command as a user would, in its own process. */
 export function runPipMirror(
   args: string[],
@@ -26,7 +42,7 @@ export function runPipMirror(
 ): Promise<CliResult> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [bin, ...args], {
-      env: { ...process.env, ...env },
+      env: { ...process.env, PIP_MIRROR_DATA_DIR: cliDataDir(), ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     })
     let stdout = ''

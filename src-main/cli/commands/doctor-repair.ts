@@ -3,6 +3,7 @@ import type { FleetEvent } from '../../engine/fleet'
 import { doctorWorkers } from '../../engine/workers'
 import { loadSiteFile } from '../../engine/site-file'
 import { UsageError, type CliOptions } from '../args'
+import { CliHistory, failedWith } from '../history'
 import { connectFromCli } from '../connect'
 import { renderChange, renderFinding, type Output } from '../render'
 import { confirmOnTerminal } from './confirm'
@@ -64,6 +65,8 @@ export async function repair(options: CliOptions, out: Output): Promise<number> 
     )
   const site = await loadSiteFile(options.site)
   const host = await connectFromCli(options)(site.mirror.ssh)
+  const recorded = new CliHistory(options, (text) => process.stderr.write(text)).watch(host)
+  let outcome: Parameters<typeof recorded.finish>[0] = { status: 'failed' }
   try {
     const mode = options.seed ? 'seed' : 'least'
     const plan = await planRepair(host, site, { mode })
@@ -88,6 +91,7 @@ export async function repair(options: CliOptions, out: Output): Promise<number> 
             ? 'Nothing to repair: nginx reads the mirror.\n'
             : 'Nothing this repair can change; see the findings above.\n',
       )
+      outcome = { status: fine ? 'ok' : 'failed' }
       return fine ? 0 : 1
     }
     if (
@@ -97,9 +101,11 @@ export async function repair(options: CliOptions, out: Output): Promise<number> 
       ))
     ) {
       out.write('Nothing was changed.\n')
+      outcome = { status: 'cancelled' }
       return 1
     }
     const result = await applyRepair(host, site, { mode, plan })
+    outcome = { status: 'changed' }
     if (options.json)
       out.write(
         `${JSON.stringify({ type: 'repair-done', changed: result.changed, http: result.http })}\n`,
@@ -110,7 +116,11 @@ export async function repair(options: CliOptions, out: Output): Promise<number> 
       out.write('Repaired: nginx reads the mirror again.\n')
     }
     return 0
+  } catch (error) {
+    outcome = failedWith(error)
+    throw error
   } finally {
+    await recorded.finish(outcome)
     host.close()
   }
 }

@@ -5,6 +5,7 @@ import { loadSiteFile } from '../../engine/site-file'
 import { MIRROR_STEPS } from '../../engine/steps/mirror-steps'
 import { UsageError, type CliOptions } from '../args'
 import { connectFromCli } from '../connect'
+import { CliHistory, failedWith } from '../history'
 import { confirmOnTerminal } from './confirm'
 import { fleetRenderer } from './fleet-output'
 import { humanRenderer, renderSummary, type Output } from '../render'
@@ -23,24 +24,35 @@ export async function planOrApply(options: CliOptions, out: Output): Promise<num
   const emit = options.json
     ? (event: RunEvent): void => out.write(`${JSON.stringify(event)}\n`)
     : humanRenderer(out, { showOutput: options.command === 'apply' })
+  const history = new CliHistory(options, (text) => process.stderr.write(text))
   const fleetEmit = options.json
     ? (event: FleetEvent): void => out.write(`${JSON.stringify(event)}\n`)
     : fleetRenderer(out)
 
   const mirror = async (mode: RunMode): Promise<RunSummary | null> => {
     if (!withMirror) return null
-    const host = await connect(site.mirror.ssh)
+    const { user, host: address, port } = site.mirror.ssh
+    const recorded = history.run(`${user}@${address}:${port}`, emit)
+    let summary: RunSummary | null = null
     try {
-      const from = options.from ? { from: options.from } : {}
-      const summary = await runSteps(MIRROR_STEPS, host, site, { mode, ...from }, emit)
+      const host = await connect(site.mirror.ssh)
+      try {
+        const from = options.from ? { from: options.from } : {}
+        summary = await runSteps(MIRROR_STEPS, host, site, { mode, ...from }, recorded.emit)
+      } finally {
+        host.close()
+      }
       out.write(
         options.json
           ? `${JSON.stringify({ type: 'summary', ...summary })}\n`
           : renderSummary(summary, out.isTTY),
       )
       return summary
+    } catch (error) {
+      await recorded.finish(failedWith(error))
+      throw error
     } finally {
-      host.close()
+      if (summary) await recorded.finish()
     }
   }
   const workers = async (
@@ -57,12 +69,13 @@ export async function planOrApply(options: CliOptions, out: Output): Promise<num
       )
       return null
     }
+    const recorded = history.fleet(fleetEmit)
     const summary = await (mode === 'plan' ? planWorkers : applyWorkers)(
       site,
       connect,
       {},
-      fleetEmit,
-    )
+      recorded.emit,
+    ).finally(() => recorded.finish())
     if (options.json) out.write(`${JSON.stringify({ type: 'workers-summary', ...summary })}\n`)
     return summary
   }

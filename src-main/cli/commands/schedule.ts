@@ -19,6 +19,7 @@ import { loadSiteFile } from '../../engine/site-file'
 import type { Site } from '../../engine/site'
 import { UsageError, type CliOptions } from '../args'
 import { connectFromCli } from '../connect'
+import { CliHistory, failedWith } from '../history'
 import { humanRenderer, renderSummary, type Output } from '../render'
 
 type ScheduleRequest = { kind: 'set'; schedule: Schedule } | { kind: 'remove' } | { kind: 'show' }
@@ -110,7 +111,17 @@ export async function schedule(options: CliOptions, out: Output): Promise<number
         return 1
       }
     }
-    const { summary } = await applyAction(host, action, { emit })
+    const recorded = new CliHistory(options, (text) => process.stderr.write(text)).run(
+      host.label,
+      emit,
+    )
+    const { summary } = await applyAction(host, action, { emit: recorded.emit }).catch(
+      async (error: unknown) => {
+        await recorded.finish(failedWith(error))
+        throw error
+      },
+    )
+    await recorded.finish()
     out.write(
       options.json
         ? `${JSON.stringify({ type: 'summary', ...summary })}\n`

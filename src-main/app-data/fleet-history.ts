@@ -1,4 +1,4 @@
-import type { RunRecording } from '../app-data/history-store'
+import type { RunRecording } from './history-store'
 import type { FleetEvent } from '../engine/fleet'
 
 /**
