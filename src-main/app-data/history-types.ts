@@ -72,19 +72,22 @@ export type HistoryStep = z.infer<typeof historyStepSchema>
 export type HistoryLine = z.infer<typeof historyLineSchema>
 
 /** A run in a list: what the history view shows before one is opened. */
-export const historyRunSummarySchema = z.object({
-  id: z.string(),
-  face: runFaceSchema,
-  action: z.string(),
-  site: z.string().nullable(),
-  host: z.string(),
-  startedAt: z.string(),
-  endedAt: z.string().nullable(),
-  status: runStatusSchema,
-  steps: z.array(historyStepSchema.pick({ id: true, mode: true, status: true })),
-  commandCount: z.number(),
-  error: z.string().nullable(),
-})
+export const historyRunSummarySchema = historyRunSchema
+  .pick({
+    id: true,
+    face: true,
+    action: true,
+    site: true,
+    host: true,
+    startedAt: true,
+    endedAt: true,
+    status: true,
+    error: true,
+  })
+  .extend({
+    steps: z.array(historyStepSchema.pick({ id: true, mode: true, status: true })),
+    commandCount: z.number(),
+  })
 export type HistoryRunSummary = z.infer<typeof historyRunSummarySchema>
 
 export function summarizeRun(run: HistoryRun): HistoryRunSummary {

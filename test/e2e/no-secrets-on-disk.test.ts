@@ -21,7 +21,7 @@ let bed: MirrorHostBed
 let site: Awaited<ReturnType<MirrorHostBed['newSite']>>
 let dataDir: string
 let app: OpenedApp
-const { byTestId, inputOf, heading, visible, goOn } = pageHelpers(() => app)
+const { byTestId, inputOf, heading, visible, goOn, resolvePackages } = pageHelpers(() => app)
 const pages: string[] = []
 
 /** The page as it stands, kept to be searched for the password at the end. */
@@ -90,12 +90,11 @@ describe('a password and a sudo password, used all the way', () => {
       await keepPage()
 
       await goOn('Choose packages')
-      await inputOf('requirements').fill('alpha')
-      await app.page.getByText('Where the mirror lives and where packages come from').click()
-      await inputOf('directory').fill(site.directory)
-      await inputOf('upstream').fill(bed.upstream.url)
-      await byTestId('allow-http').click()
-      await byTestId('resolve').click()
+      await resolvePackages({
+        requirements: 'alpha',
+        directory: site.directory,
+        upstream: bed.upstream.url,
+      })
       const closure = byTestId('closure')
       const install = byTestId('install-and-resolve')
       await Promise.race([visible(closure, LONG), visible(install, LONG)])

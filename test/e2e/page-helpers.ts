@@ -20,5 +20,18 @@ export function pageHelpers(app: () => OpenedApp, defaultTimeout = 60_000) {
     await byTestId('continue').click()
     await expect.poll(heading).toBe(title)
   }
-  return { byTestId, inputOf, heading, text, visible, goOn }
+  /** Fills the Choose packages page (a plain-HTTP upstream: the stand-in) and asks to resolve. */
+  async function resolvePackages(form: {
+    requirements: string
+    directory: string
+    upstream: string
+  }): Promise<void> {
+    await inputOf('requirements').fill(form.requirements)
+    await app().page.getByText('Where the mirror lives and where packages come from').click()
+    await inputOf('directory').fill(form.directory)
+    await inputOf('upstream').fill(form.upstream)
+    await byTestId('allow-http').click()
+    await byTestId('resolve').click()
+  }
+  return { byTestId, inputOf, heading, text, visible, goOn, resolvePackages }
 }

@@ -27,7 +27,10 @@ const APP_VERSION = (
 let bed: MirrorHostBed
 let site: Awaited<ReturnType<MirrorHostBed['newSite']>>
 let app: OpenedApp
-const { byTestId, inputOf, heading, visible, goOn } = pageHelpers(() => app, 30_000)
+const { byTestId, inputOf, heading, visible, goOn, resolvePackages } = pageHelpers(
+  () => app,
+  30_000,
+)
 let dataDir: string
 let sshConfigPath: string
 const savedScripts: string[] = []
@@ -130,12 +133,11 @@ describe('the wizard, against a real host', () => {
     'resolves alpha into its closure, with beta as a dependency, before mirroring',
     async () => {
       await goOn('Choose packages')
-      await inputOf('requirements').fill('alpha')
-      await app.page.getByText('Where the mirror lives and where packages come from').click()
-      await inputOf('directory').fill(site.directory)
-      await inputOf('upstream').fill(bed.upstream.url)
-      await byTestId('allow-http').click()
-      await byTestId('resolve').click()
+      await resolvePackages({
+        requirements: 'alpha',
+        directory: site.directory,
+        upstream: bed.upstream.url,
+      })
 
       // On a host without the resolver, its installation is shown and confirmed first.
       const closure = byTestId('closure')

@@ -103,30 +103,15 @@ describe('doctor and repair', () => {
     expect(diagnosed.stdout).toMatch(/simple \(root:root 0700 drwx------\)/)
 
     const dataDir = join(bed.work, 'app-data')
-    const repaired = await runPipMirror([
-      'repair',
-      '--yes',
-      '--site',
-      sitePath,
-      '--data-dir',
-      dataDir,
-      ...accept,
-    ])
+    const repair = ['repair', '--yes', '--site', sitePath, '--data-dir', dataDir, ...accept]
+    const repaired = await runPipMirror(repair)
     expect(repaired.code, `${repaired.stdout}\n${repaired.stderr}`).toBe(0)
     expect(repaired.stdout).toMatch(/Repaired: nginx reads the mirror again/)
     const after = await stat(simple)
     expect(after.mode & 0o777).toBe(0o705)
     expect([after.uid, after.gid]).toEqual([before.uid, before.gid])
 
-    const again = await runPipMirror([
-      'repair',
-      '--yes',
-      '--site',
-      sitePath,
-      '--data-dir',
-      dataDir,
-      ...accept,
-    ])
+    const again = await runPipMirror(repair)
     expect(again.code).toBe(0)
     expect(again.stdout).toMatch(/Nothing to repair/)
 
