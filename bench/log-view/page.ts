@@ -66,9 +66,22 @@ async function timeFrames(seconds: number, everyFrame: () => void = () => undefi
 }
 
 /** Lines arrive at `rate` per second (as engine events reach the store), for `seconds`. */
-async function feedAtRate(variant: Variant, rate: number, seconds: number): Promise<TrialResult> {
+async function feedAtRate(
+  variant: Variant,
+  rate: number,
+  seconds: number,
+  preload = 0,
+): Promise<TrialResult> {
   const runs = mountLog(variant)
   const runId = `bench-${nextRun++}`
+  for (let n = 0; n < preload; n++)
+    runs.onRunEvent(runId, 'mirror', {
+      type: 'log',
+      step: 'sync',
+      stream: 'stdout',
+      line: lineText(n),
+    })
+  await nextFrame()
   await nextFrame()
   let fed = 0
   const started = performance.now()
@@ -79,7 +92,7 @@ async function feedAtRate(variant: Variant, rate: number, seconds: number): Prom
         type: 'log',
         step: 'sync',
         stream: 'stdout',
-        line: lineText(fed),
+        line: lineText(preload + fed),
       })
   }, 5)
   const intervals = await timeFrames(seconds)
@@ -90,8 +103,9 @@ async function feedAtRate(variant: Variant, rate: number, seconds: number): Prom
     frames: intervals.length,
     p95FrameMs: percentile(intervals, 0.95),
     maxFrameMs: Math.max(...intervals),
-    fed,
-    shown: shownLines(),
+    fed: preload + fed,
+    // Past the log's capacity the oldest lines drop off the front; the view shows the rest.
+    shown: shownLines() + runs.logOf('mirror').droppedCount,
   }
 }
 

@@ -67,4 +67,20 @@ describe('LogBuffer', () => {
     expect(buffer.slice(0, 10).map((line) => line.text)).toEqual(['c', 'd', 'e'])
     expect(buffer.droppedCount).toBe(2)
   })
+
+  it('keeps the order across many turns of the ring, and slices any window of it', () => {
+    const buffer = new LogBuffer(1_000)
+    for (let i = 0; i < 2_500_000; i++) buffer.append({ stream: 'stdout', text: `line ${i}` })
+    expect(buffer.length).toBe(1_000)
+    expect(buffer.droppedCount).toBe(2_499_000)
+    const texts = (start: number, end: number): string[] =>
+      buffer.slice(start, end).map((line) => line.text)
+    expect(texts(0, 2)).toEqual(['line 2499000', 'line 2499001'])
+    expect(texts(998, 5_000)).toEqual(['line 2499998', 'line 2499999'])
+    expect(texts(499, 502)).toEqual(['line 2499499', 'line 2499500', 'line 2499501'])
+    buffer.clear()
+    buffer.append({ stream: 'info', text: 'again' })
+    expect(texts(0, 10)).toEqual(['again'])
+    expect(buffer.droppedCount).toBe(0)
+  })
 })
