@@ -162,6 +162,38 @@ describe('site health', () => {
     expect(health.serveArrow.state).toBe('failed')
     expect(health.sync.state).toBe('unknown')
   })
+
+  it('shows a sync running on the host now, with how far its log says it is', async () => {
+    // A process standing in for the detached sync, and the lines bandersnatch logs as it goes.
+    const sleeper = spawn('sleep', ['30'], { stdio: 'ignore' })
+    const layout = mirrorLayout(site.mirror)
+    const log = await readFile(layout.syncLog, 'utf8').catch(() => null)
+    await writeFile(layout.syncPid, `${sleeper.pid}\n`)
+    await writeFile(
+      layout.syncLog,
+      [
+        '2026-11-24 08:34:11,101 INFO: Syncing with 10 packages to sync.',
+        '2026-11-24 08:34:11,902 INFO: Storing index page(s): alpha - in /srv/x/web/simple/alpha',
+        '2026-11-24 08:34:12,310 INFO: Storing index page(s): beta - in /srv/x/web/simple/beta',
+        '2026-11-24 08:34:12,480 INFO: Downloading: https://files.example/gamma-1.0.whl',
+        '',
+      ].join('\n'),
+    )
+    try {
+      const health = await siteHealth(site, bedConnect(bed))
+      expect(health.mirror.figures?.sync).toMatchObject({ kind: 'running', pid: sleeper.pid })
+      expect(health.mirror.figures?.progress).toEqual({
+        done: 2,
+        total: 10,
+        lastLine: '2026-11-24 08:34:12,480 INFO: Downloading: https://files.example/gamma-1.0.whl',
+      })
+    } finally {
+      sleeper.kill()
+      await rm(layout.syncPid, { force: true })
+      if (log === null) await rm(layout.syncLog, { force: true })
+      else await writeFile(layout.syncLog, log)
+    }
+  })
 })
 
 describe('dashboard actions', () => {
