@@ -42,6 +42,16 @@ function lineText(n: number): string {
   return `Downloading: https://files.pythonhosted.org/packages/${(n * 2654435761).toString(16).slice(0, 8)}/example_project_${n % 997}-1.${n % 31}.0-py3-none-any.whl`
 }
 
+/** Line `n` of the sync's log reaches the store as an engine event, as IPC delivers them. */
+function logLine(runs: ReturnType<typeof useRunsStore>, runId: string, n: number): void {
+  runs.onRunEvent(runId, 'mirror', {
+    type: 'log',
+    step: 'sync',
+    stream: 'stdout',
+    line: lineText(n),
+  })
+}
+
 function shownLines(): number {
   return Number(document.querySelector('[data-lines]')?.getAttribute('data-lines') ?? 0)
 }
@@ -74,26 +84,14 @@ async function feedAtRate(
 ): Promise<TrialResult> {
   const runs = mountLog(variant)
   const runId = `bench-${nextRun++}`
-  for (let n = 0; n < preload; n++)
-    runs.onRunEvent(runId, 'mirror', {
-      type: 'log',
-      step: 'sync',
-      stream: 'stdout',
-      line: lineText(n),
-    })
+  for (let n = 0; n < preload; n++) logLine(runs, runId, n)
   await nextFrame()
   await nextFrame()
   let fed = 0
   const started = performance.now()
   const feeder = setInterval(() => {
     const due = Math.floor((rate * (performance.now() - started)) / 1000)
-    for (; fed < due; fed++)
-      runs.onRunEvent(runId, 'mirror', {
-        type: 'log',
-        step: 'sync',
-        stream: 'stdout',
-        line: lineText(preload + fed),
-      })
+    for (; fed < due; fed++) logLine(runs, runId, preload + fed)
   }, 5)
   const intervals = await timeFrames(seconds)
   clearInterval(feeder)
@@ -115,13 +113,7 @@ async function scrollBigLog(variant: Variant, lines: number, seconds: number) {
   const runId = `bench-${nextRun++}`
   await nextFrame()
   const loaded = performance.now()
-  for (let n = 0; n < lines; n++)
-    runs.onRunEvent(runId, 'mirror', {
-      type: 'log',
-      step: 'sync',
-      stream: 'stdout',
-      line: lineText(n),
-    })
+  for (let n = 0; n < lines; n++) logLine(runs, runId, n)
   await nextFrame()
   const firstFrameMs = performance.now() - loaded
   const scroller = document.querySelector<HTMLElement>('[data-lines]')

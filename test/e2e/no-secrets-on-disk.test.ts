@@ -21,7 +21,9 @@ let bed: MirrorHostBed
 let site: Awaited<ReturnType<MirrorHostBed['newSite']>>
 let dataDir: string
 let app: OpenedApp
-const { byTestId, inputOf, heading, visible, goOn, resolvePackages } = pageHelpers(() => app)
+const { byTestId, inputOf, heading, visible, goOn, resolvePackages, awaitClosure } = pageHelpers(
+  () => app,
+)
 const pages: string[] = []
 
 /** The page as it stands, kept to be searched for the password at the end. */
@@ -95,11 +97,7 @@ describe('a password and a sudo password, used all the way', () => {
         directory: site.directory,
         upstream: bed.upstream.url,
       })
-      const closure = byTestId('closure')
-      const install = byTestId('install-and-resolve')
-      await Promise.race([visible(closure, LONG), visible(install, LONG)])
-      if (await install.isVisible()) await install.click()
-      await visible(closure, LONG)
+      await awaitClosure(LONG)
       await keepPage()
 
       await goOn('Mirror')

@@ -33,5 +33,22 @@ export function pageHelpers(app: () => OpenedApp, defaultTimeout = 60_000) {
     await byTestId('allow-http').click()
     await byTestId('resolve').click()
   }
-  return { byTestId, inputOf, heading, text, visible, goOn, resolvePackages }
+  /**
+   * Waits for the closure, or, on a host without the resolver, for its installation plan:
+   * `whenInstallShown` looks at the plan, then the installation is confirmed.
+   */
+  async function awaitClosure(
+    timeout: number,
+    whenInstallShown: () => Promise<void> = async () => undefined,
+  ): Promise<void> {
+    const closure = byTestId('closure')
+    const install = byTestId('install-and-resolve')
+    await Promise.race([visible(closure, timeout), visible(install, timeout)])
+    if (await install.isVisible()) {
+      await whenInstallShown()
+      await install.click()
+    }
+    await visible(closure, timeout)
+  }
+  return { byTestId, inputOf, heading, text, visible, goOn, resolvePackages, awaitClosure }
 }

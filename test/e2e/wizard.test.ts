@@ -27,7 +27,7 @@ const APP_VERSION = (
 let bed: MirrorHostBed
 let site: Awaited<ReturnType<MirrorHostBed['newSite']>>
 let app: OpenedApp
-const { byTestId, inputOf, heading, visible, goOn, resolvePackages } = pageHelpers(
+const { byTestId, inputOf, heading, visible, goOn, resolvePackages, awaitClosure } = pageHelpers(
   () => app,
   30_000,
 )
@@ -140,14 +140,10 @@ describe('the wizard, against a real host', () => {
       })
 
       // On a host without the resolver, its installation is shown and confirmed first.
-      const closure = byTestId('closure')
-      const install = byTestId('install-and-resolve')
-      await Promise.race([visible(closure, LONG), visible(install, LONG)])
-      if (await install.isVisible()) {
+      await awaitClosure(LONG, async () => {
         expect(await byTestId('tools-plan').textContent()).toContain('bandersnatch')
-        await install.click()
-      }
-      await visible(closure, LONG)
+      })
+      const closure = byTestId('closure')
       await expect.poll(() => closure.locator('tbody tr').count()).toBeGreaterThanOrEqual(2)
       const alpha = closure.getByRole('row', { name: /^alpha / })
       const beta = closure.getByRole('row', { name: /^beta / })
