@@ -58,6 +58,8 @@ worker_user=
 for d in /proc/[0-9]*; do
   comm=$(cat "$d/comm" 2>/dev/null) || continue
   [ "$comm" = nginx ] || continue
+  # An exited master nobody reaped (a container whose first process reaps nothing) is not nginx.
+  grep -q '^State:[[:space:]]*Z' "$d/status" 2>/dev/null && continue
   running=yes
   case "$(tr '\\0' ' ' < "$d/cmdline" 2>/dev/null)" in
     *"worker process"*) worker_user=$(stat -c %U "$d" 2>/dev/null) ;;

@@ -11,7 +11,8 @@ export interface CronDaemon {
 
 /**
  * Finds the cron daemon (Debian's `cron`, RHEL's `crond`) by absolute path too: a user's PATH
- * over SSH often lacks the sbin directories. Running: a process of that name.
+ * over SSH often lacks the sbin directories. Running: a process of that name that is not a
+ * zombie (in a container whose first process reaps nothing, a stopped cron stays one).
  */
 const CRON_PROBE = `
 bin=
@@ -21,7 +22,9 @@ done
 echo "path=$bin"
 running=no
 for d in /proc/[0-9]*; do
-  case "$(cat "$d/comm" 2>/dev/null)" in cron|crond) running=yes; break ;; esac
+  case "$(cat "$d/comm" 2>/dev/null)" in
+    cron|crond) grep -q '^State:[[:space:]]*Z' "$d/status" 2>/dev/null || { running=yes; break; } ;;
+  esac
 done
 echo "running=$running"
 `
