@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { HistoryStore, type RunRecording } from '../app-data/history-store'
+import { HistoryStore } from '../app-data/history-store'
 import { MAX_RECORDED_ACTIONS, type RecordedAction } from '../app-data/recorded-action'
 import { redactDeep } from '../app-data/redact'
 import { SiteStore } from '../app-data/site-store'
@@ -25,13 +25,11 @@ import type {
   SiteDraftPatch,
   SshConfigHost,
   StageId,
-  StageRecord,
   WorkerAddOutcome,
   WizardStepId,
 } from '../ipc-contract'
 import { sessionEventSchema } from '../ipc-session-schemas'
 import { errorView } from './engine-views'
-import { FleetHistory } from '../app-data/fleet-history'
 import { HostConnections, type ConnectResult, type OpenHost } from './host-connections'
 import { keyQuestion } from './key-question'
 import { KnownSecrets } from './known-secrets'
@@ -43,7 +41,7 @@ import {
   type WizardStores,
 } from './open-wizard'
 import { commandLineOf } from './recorded-commands'
-import { describeRun, RunRegistry } from './run-registry'
+import { busyRefusal, RunRegistry } from './run-registry'
 import {
   hasAnySecret,
   MemorySecretStore,
@@ -62,9 +60,8 @@ import {
 } from './site-draft'
 import { SiteLibrary } from './site-library'
 import { parseSshConfig } from './ssh-config'
-import { runStage } from './stage-runner'
+import { prepareStageJob, type PreparedStageJob } from './stage-job'
 import { WorkerHosts, type WorkerProbeResult } from './worker-hosts'
-import { runWorkersStage } from './workers-runner'
 
 export interface AppSessionOptions {
   /** Where sites, wizard progress, history and known_hosts live (Electron's userData; a temp dir in tests). */
@@ -78,11 +75,7 @@ export interface AppSessionOptions {
   openHost?: OpenHost
 }
 
-interface PreparedRun {
-  /** One run at a time per lock: the mirror host's label, or all the worker hosts. */
-  lock: string
-  execute(runId: string, signal: AbortSignal): Promise<StageRecord>
-}
+const BUSY_HINT = 'wait for it to finish, or stop following it first'
 
 /**
  * The desktop app's main-process state, free of Electron. One site is open at a time: its wizard
@@ -258,21 +251,14 @@ export class AppSession {
   async startRun(stage: StageId, mode: RunMode): Promise<RunStartOutcome> {
     await this.ready
     const wizard = this.wizard
-    let prepared: PreparedRun
+    let prepared: PreparedStageJob
     try {
       prepared = this.prepareRun(wizard, stage, mode)
     } catch (error) {
       return { kind: 'refused', error: errorView(error) }
     }
     const busy = this.registry.busy(prepared.lock)
-    if (busy)
-      return {
-        kind: 'refused',
-        error: {
-          message: `${describeRun(busy.info)} is already under way on ${prepared.lock}.`,
-          hint: 'wait for it to finish, or stop following it first',
-        },
-      }
+    if (busy) return busyRefusal(busy.info, prepared.lock, BUSY_HINT)
     const runId = randomUUID()
     const startedAt = new Date().toISOString()
     // Marked on disk first: a run still marked after a restart was interrupted (reattach).
@@ -296,81 +282,26 @@ export class AppSession {
     if ('busy' in started) {
       wizard.progress.activeRun = null
       await this.save(wizard)
-      return {
-        kind: 'refused',
-        error: {
-          message: `${describeRun(started.busy.info)} is already under way on ${prepared.lock}.`,
-          hint: 'wait for it to finish, or stop following it first',
-        },
-      }
+      return busyRefusal(started.busy.info, prepared.lock, BUSY_HINT)
     }
     return { kind: 'started', runId }
   }
 
   /** What a stage needs before it starts; throws (for a refusal) when something is missing. */
-  private prepareRun(wizard: OpenWizard, stage: StageId, mode: RunMode): PreparedRun {
-    const site = siteFromDraft(wizard.progress.site)
-    const record = (action: RecordedAction): void => this.record(wizard, action)
-    const recorder = (host: string): RunRecording =>
-      this.history.record({ face: 'wizard', action: stage, host, site: wizard.siteId })
-    if (stage === 'workers') {
-      if (site.workers.length === 0)
-        throw new EngineError('No worker hosts have been added yet', {
-          hint: 'add each OpenLambda worker host with "Add worker", then try again',
-        })
-      return {
-        lock: 'the worker hosts',
-        execute: async (runId, signal) => {
-          const history = new FleetHistory(recorder)
-          const result = await runWorkersStage({
-            runId,
-            mode,
-            site,
-            signal,
-            connect: (target) => this.workers.open(target),
-            emit: (event) => this.send({ kind: 'fleet-event', runId, event }),
-            record,
-            history: (event) => history.event(event),
-          })
-          await history.finish().catch((error: unknown) => console.error(error))
-          return result
-        },
-      }
-    }
-    const host = this.requireHost()
-    if (stage === 'packages' && site.mirror.requirements?.length === 0)
-      throw new EngineError('There are no packages to resolve yet', {
-        hint: 'type one package per line (for example "requests"), or load a requirements.in file',
-      })
-    return {
-      lock: host.label,
-      execute: async (runId, signal) => {
-        const history = recorder(host.label)
-        const result = await runStage({
-          runId,
-          stage,
-          mode,
-          host,
-          site,
-          signal,
-          emit: (event) => this.send({ kind: 'run-event', runId, stage, event }),
-          record,
-          history: (event) => history.emit(event),
-        })
-        const failed = result.status === 'failed' || result.status === 'cancelled'
-        await history
-          .finish(
-            failed
-              ? {
-                  status: result.status === 'failed' ? 'failed' : 'cancelled',
-                  error: result.error?.message ?? null,
-                }
-              : {},
-          )
-          .catch((error: unknown) => console.error('Could not record the run:', error))
-        return result
+  private prepareRun(wizard: OpenWizard, stage: StageId, mode: RunMode): PreparedStageJob {
+    return prepareStageJob(
+      {
+        record: (action) => this.record(wizard, action),
+        recorder: (host) =>
+          this.history.record({ face: 'wizard', action: stage, host, site: wizard.siteId }),
+        openWorker: (target) => this.workers.open(target),
+        send: (event) => this.send(event),
+        requireHost: () => this.requireHost(),
       },
-    }
+      siteFromDraft(wizard.progress.site),
+      stage,
+      mode,
+    )
   }
 
   async addWorker(

@@ -1,3 +1,4 @@
+import type { RunStartOutcome } from '../ipc-contract'
 import { randomUUID } from 'node:crypto'
 import type { DashboardActionId, RunMode, StageId } from '../ipc-contract'
 
@@ -88,4 +89,12 @@ export class RunRegistry {
 /** "A mirror run", "A sync-now run": for the refusal when a host is busy. */
 export function describeRun(info: RunInfo): string {
   return info.kind === 'wizard' ? `A ${info.stage} run` : `A “${info.title}” run`
+}
+
+/** The answer to a run asked for while another holds its lock. */
+export function busyRefusal(busy: RunInfo, lock: string, hint: string): RunStartOutcome {
+  return {
+    kind: 'refused',
+    error: { message: `${describeRun(busy)} is already under way on ${lock}.`, hint },
+  }
 }

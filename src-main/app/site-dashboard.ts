@@ -25,7 +25,7 @@ import { dashboardJob, type DashboardJob } from './dashboard-job'
 import { actionPlanView, scheduleStatusView, siteHealthView } from './dashboard-views'
 import { errorView, errorViewOfText, runEventView } from './engine-views'
 import type { RunRegistry } from './run-registry'
-import { describeRun } from './run-registry'
+import { busyRefusal } from './run-registry'
 import { hostLabel } from './site-draft'
 
 export interface SiteDashboardDeps {
@@ -157,13 +157,11 @@ export class SiteDashboard {
       (record) => this.deps.send({ kind: 'dashboard-finished', record }),
     )
     if ('busy' in started)
-      return {
-        kind: 'refused',
-        error: {
-          message: `${describeRun(started.busy.info)} is already under way on ${host.label}.`,
-          hint: 'wait for it to finish (or stop following it), then try again',
-        },
-      }
+      return busyRefusal(
+        started.busy.info,
+        host.label,
+        'wait for it to finish (or stop following it), then try again',
+      )
     return { kind: 'started', runId: started.runId }
   }
 
