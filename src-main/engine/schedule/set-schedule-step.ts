@@ -50,11 +50,23 @@ async function applyCron(ctx: StepContext, files: readonly ScheduleFile[]): Prom
       host: ctx.host.label,
       hint: 'install cron (Debian, Ubuntu) or cronie (RHEL, Fedora) by hand and schedule again',
     })
-  await writeFiles(ctx, files)
+  const changed = await writeFiles(ctx, files)
   // A host without systemd may still start services on install (sysvinit): ask again.
   if (!(await probeCronDaemon(ctx.host)).running)
     await ctx.host.run(startCronArgv(facts, daemon.path).argv, { sudo: true })
+  else if (changed) {
+    const { cronFile } = schedulePaths(mirrorLayout(ctx.site.mirror))
+    await ctx.host.script(MAKE_CRON_RELOAD, [cronFile], { sudo: true })
+  }
 }
+
+/**
+ * cron rereads /etc/cron.d when a modification time differs, to the second, from the one it last
+ * read: a file rewritten in the same second as that read (cron just started, or the schedule
+ * changed twice) would never be seen. A second later, touching the file and its directory gives
+ * them a time cron cannot have read.
+ */
+const MAKE_CRON_RELOAD = `sleep 1; touch -c -- "$1" "$(dirname -- "$1")"`
 
 async function applySystemd(ctx: StepContext, files: readonly ScheduleFile[]): Promise<void> {
   const paths = schedulePaths(mirrorLayout(ctx.site.mirror))
