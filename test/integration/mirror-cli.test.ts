@@ -5,6 +5,7 @@ import { join } from 'node:path'
 import { tmpdir } from 'node:os'
 import { HistoryStore } from '../../src-main/app-data'
 import { ensureTestUsers, SUDOER } from '../testbed/users'
+import { sudoerSiteFile, SUDOER_ENV } from '../testbed/bed-logins'
 import { ensureCliBuilt, jsonLines, runPipMirror } from '../testbed/cli'
 import { startMirrorHostBed, type MirrorHostBed } from '../testbed/mirror-host'
 import { execFileAsync, sh, waitFor } from '../testbed/processes'
@@ -306,21 +307,8 @@ describe('a sync outlives its connection', () => {
 describe('as a user whose sudo needs a password', () => {
   it('applies with the password from the environment, never showing it, and the mirror belongs to that user', async () => {
     const created = await bed.newSite()
-    const input = JSON.parse(await readFile(created.path, 'utf8')) as {
-      mirror: { ssh: Record<string, unknown> }
-    }
-    input.mirror.ssh = {
-      host: bed.sshd.host,
-      port: bed.sshd.port,
-      user: SUDOER.name,
-      auth: 'password',
-    }
-    const path = join(bed.work, 'sudoer-site.json')
-    await writeFile(path, JSON.stringify(input))
-    const env = {
-      PIP_MIRROR_SSH_PASSWORD: SUDOER.password,
-      PIP_MIRROR_SUDO_PASSWORD: SUDOER.password,
-    }
+    const path = await sudoerSiteFile(bed, created)
+    const env = SUDOER_ENV
     const dataDir = await mkdtemp(join(tmpdir(), 'pmw-cli-data-'))
     const result = await runPipMirror(
       ['apply', '--site', path, '--yes', '--data-dir', dataDir, ...acceptKey],
@@ -333,7 +321,7 @@ describe('as a user whose sudo needs a password', () => {
     expect(recorded).toMatchObject({
       face: 'cli',
       action: 'pip-mirror apply',
-      site: 'sudoer-site',
+      site: `sudoer-site-${created.port}`,
       host: `${SUDOER.name}@${bed.sshd.host}:${bed.sshd.port}`,
       status: 'changed',
       error: null,

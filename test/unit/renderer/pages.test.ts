@@ -9,6 +9,7 @@ import { useCommandsStore } from '@/stores/commands'
 import { useConnectionStore } from '@/stores/connection'
 import { useRunsStore } from '@/stores/runs'
 import { fakeBridge } from './fake-bridge'
+import { stageRecord } from './stage-record'
 import { mountPage } from './mount-page'
 
 const FINGERPRINT = `SHA256:${'Q'.repeat(43)}`
@@ -158,19 +159,7 @@ describe('the Verify & repair page', () => {
       hostKey: null,
       hasSecrets: false,
     })
-    const base = {
-      startedAt: '2025-01-01T00:00:00Z',
-      finishedAt: '2025-01-01T00:00:01Z',
-      steps: [],
-      plans: [],
-      findings: [],
-      facts: null,
-      closure: null,
-      packageChecks: null,
-      http: null,
-      fleet: null,
-      failedStep: null,
-    }
+    const base = stageRecord({ finishedAt: '2025-01-01T00:00:01Z' })
     runs.hydrate(
       {
         serve: {

@@ -1,32 +1,12 @@
 import { flushPromises } from '@vue/test-utils'
 import { createPinia, setActivePinia } from 'pinia'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import type { StageRecord } from '../../../src-main/ipc-contract'
 import { useRunsStore } from '@/stores/runs'
 import { useWizardStore } from '@/stores/wizard'
 import { fakeBridge } from './fake-bridge'
+import { stageRecord } from './stage-record'
 
-function record(overrides: Partial<StageRecord> = {}): StageRecord {
-  return {
-    runId: 'run-1',
-    stage: 'mirror',
-    mode: 'apply',
-    status: 'changed',
-    startedAt: '2025-01-01T00:00:00Z',
-    finishedAt: '2025-01-01T00:01:00Z',
-    error: null,
-    failedStep: null,
-    steps: [],
-    plans: [],
-    findings: [],
-    facts: null,
-    closure: null,
-    packageChecks: null,
-    http: null,
-    fleet: null,
-    ...overrides,
-  }
-}
+const record = stageRecord
 
 beforeEach(() => setActivePinia(createPinia()))
 afterEach(() => {

@@ -6,6 +6,7 @@ import { useWorkersStore } from '@/stores/workers'
 import WorkersView from '@/views/WorkersView.vue'
 import { fakeBridge } from './fake-bridge'
 import { mountPage } from './mount-page'
+import { stageRecord } from './stage-record'
 
 const WORKER = {
   ssh: { host: '10.0.0.21', port: 22, user: 'root' },
@@ -88,31 +89,23 @@ describe('the Workers page', () => {
         },
       },
     ]
-    useRunsStore().onRunFinished({
-      runId: 'fleet-1',
-      stage: 'workers',
-      mode: 'plan',
-      status: 'planned',
-      startedAt: '2025-01-01T00:00:00Z',
-      finishedAt: '2025-01-01T00:00:05Z',
-      error: null,
-      failedStep: null,
-      steps: [],
-      plans: [],
-      findings: [],
-      facts: null,
-      closure: null,
-      packageChecks: null,
-      http: null,
-      fleet: {
+    useRunsStore().onRunFinished(
+      stageRecord({
+        runId: 'fleet-1',
+        stage: 'workers',
         mode: 'plan',
         status: 'planned',
-        hosts: [
-          { host: LABEL, state: 'planned', changes: 2, findings: [], line: '2 changes planned' },
-        ],
-        plans,
-      },
-    })
+        finishedAt: '2025-01-01T00:00:05Z',
+        fleet: {
+          mode: 'plan',
+          status: 'planned',
+          hosts: [
+            { host: LABEL, state: 'planned', changes: 2, findings: [], line: '2 changes planned' },
+          ],
+          plans,
+        },
+      }),
+    )
     await flushPromises()
     expect(byTestId('worker-status')?.textContent).toContain('2 changes planned')
     expect(byTestId('worker-diffs')?.textContent).toContain(
