@@ -10,6 +10,6 @@ if [ ${#names[@]} -eq 0 ]; then
 fi
 for name in "${names[@]}"; do
   echo "## $name"
-  npx tsx "bench/$name.ts"
+  npx tsx --import ./scripts/raw-text-loader.mjs "bench/$name.ts"
   echo
 done
