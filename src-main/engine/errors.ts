@@ -1,3 +1,14 @@
+/** Why something failed, as a value: what the page shows, never parsed back from text. */
+export interface ErrorValue {
+  message: string
+  /** user@host:port, when it happened on a host. */
+  host?: string
+  /** What to do next. */
+  hint?: string
+  /** A word callers act on: `stale-plan`, `unplanned-change`, `host-key` ... */
+  code?: string
+}
+
 /**
  * Every error the engine shows a person says what failed, where, and what to do next.
  */
@@ -5,7 +16,7 @@ export class EngineError extends Error {
   override name = 'EngineError'
   constructor(
     message: string,
-    readonly details: { host?: string; hint?: string; cause?: unknown } = {},
+    readonly details: { host?: string; hint?: string; cause?: unknown; code?: string } = {},
   ) {
     super(message, details.cause === undefined ? undefined : { cause: details.cause })
   }
@@ -22,4 +33,15 @@ export function describeError(error: unknown): string {
   if (error instanceof EngineError) return error.describe()
   if (error instanceof Error) return error.message
   return String(error)
+}
+
+export function errorValue(error: unknown): ErrorValue {
+  if (error instanceof EngineError)
+    return {
+      message: error.message,
+      ...(error.details.host ? { host: error.details.host } : {}),
+      ...(error.details.hint ? { hint: error.details.hint } : {}),
+      ...(error.details.code ? { code: error.details.code } : {}),
+    }
+  return { message: error instanceof Error ? error.message : String(error) }
 }

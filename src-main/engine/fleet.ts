@@ -1,4 +1,6 @@
 import { describeError } from './errors'
+import { applyHostPlan } from './plan/apply-host'
+import type { HostPlan } from './plan/host-plan'
 import { runSteps, type RunEvent, type RunMode, type RunSummary } from './run'
 import type { SshTarget, Site } from './site'
 import type { RemoteHost } from './ssh/remote-host'
@@ -11,8 +13,8 @@ export interface FleetJob {
   target: SshTarget
   site: Site
   steps: readonly Step[]
-  /** The run's shared map; given by callers that read what the steps left in it. */
-  shared?: Map<string, unknown>
+  /** The approved plan to execute (apply); planned afresh and applied at once when absent. */
+  plan?: HostPlan
 }
 
 /** Opens a new connection; the fleet closes it when the host is done. */
@@ -33,6 +35,8 @@ export interface FleetHostResult {
   findings: Finding[]
   /** The status line the host ended with. */
   line: string
+  /** The host's run: its plan (plan mode) or what it executed, and the proofs. */
+  summary?: RunSummary
 }
 
 export interface FleetSummary {
@@ -166,24 +170,19 @@ async function runJob(
   const total = job.steps.length
   let summary: RunSummary
   try {
-    summary = await runSteps(
-      job.steps,
-      host,
-      job.site,
-      {
-        mode: options.mode,
-        ...(options.signal ? { signal: options.signal } : {}),
-        ...(job.shared ? { shared: job.shared } : {}),
-      },
-      (event) => {
-        if (event.type === 'step-started') {
-          const position = job.steps.findIndex((step) => step.id === event.step) + 1
-          status(job.label, 'running', `step ${position}/${total}: ${event.title}`)
-        }
-        if (event.type === 'finding') findings.push(event.finding)
-        emit({ type: 'fleet-host', host: job.label, event })
-      },
-    )
+    const forward = (event: RunEvent): void => {
+      if (event.type === 'step-started') {
+        const position = job.steps.findIndex((step) => step.id === event.step) + 1
+        status(job.label, 'running', `step ${position}/${total}: ${event.title}`)
+      }
+      if (event.type === 'finding') findings.push(event.finding)
+      emit({ type: 'fleet-host', host: job.label, event })
+    }
+    const signal = options.signal ? { signal: options.signal } : {}
+    summary =
+      options.mode === 'apply' && job.plan
+        ? await applyHostPlan(job.plan, job.steps, host, job.site, signal, forward)
+        : await runSteps(job.steps, host, job.site, { mode: options.mode, ...signal }, forward)
   } catch (error) {
     return {
       host: job.label,
@@ -209,6 +208,7 @@ async function runJob(
       : {}),
     ...(summary.error ? { error: summary.error } : {}),
     findings,
+    summary,
   }
 }
 

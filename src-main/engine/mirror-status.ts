@@ -36,7 +36,7 @@ export async function mirrorStatus(host: RemoteHost, site: Site): Promise<Mirror
   const [facts, sync, counts] = await Promise.all([
     probeFacts(host, layout.dir),
     syncState(host, layout),
-    host.script(MIRROR_COUNTS, [layout.dir], { quiet: true }),
+    host.readScript(MIRROR_COUNTS, [layout.dir], { quiet: true }),
   ])
   const [serial = '', mtime = '', projects = '0', files = '0', bytes = '0'] = counts.stdout
     .split('\n')

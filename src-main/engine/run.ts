@@ -1,13 +1,19 @@
 import { randomUUID } from 'node:crypto'
-import { commandLine } from './remote/quote'
-import { probeFacts, type HostFacts } from './remote/facts'
-import type { RemoteHost } from './ssh/remote-host'
+import { describeError, errorValue, type ErrorValue } from './errors'
+import type { Change } from './plan/change'
+import type { HostPlan } from './plan/host-plan'
+import { applyHostPlan } from './plan/apply-host'
+import { planSteps } from './plan/plan-host'
+import type { StepRange } from './plan/step-range'
 import type { Site } from './site'
-import { describeError, EngineError } from './errors'
-import type { Finding, Step, StepContext, StepPlan } from './steps/step'
+import type { RemoteHost } from './ssh/remote-host'
+import type { Finding, Step } from './steps/step'
 
 export type RunMode = 'plan' | 'apply'
 export type StepStatus = 'changed' | 'ok' | 'planned'
+/** How a step ended in a run: `not run` after an earlier failure, `skipped` outside from/to. */
+export type StepOutcome = StepStatus | 'failed' | 'not run' | 'cancelled' | 'skipped'
+export type RunStatus = 'ok' | 'changed' | 'planned' | 'failed' | 'cancelled'
 
 export type RunEvent =
   | {
@@ -18,42 +24,67 @@ export type RunEvent =
       steps: { id: string; title: string }[]
     }
   | { type: 'step-started'; step: string; title: string }
-  | { type: 'plan'; step: string; plan: StepPlan }
+  | { type: 'plan'; step: string; plan: { changes: Change[]; notes: string[] } }
   | { type: 'log'; step: string; stream: 'stdout' | 'stderr' | 'command' | 'info'; line: string }
   | { type: 'progress'; step: string; done: number; total: number; label?: string }
   | { type: 'finding'; step: string; finding: Finding }
   | { type: 'step-done'; step: string; status: StepStatus; changes: number }
   | { type: 'step-failed'; step: string; message: string }
-  | {
-      type: 'run-done'
-      runId: string
-      status: 'ok' | 'changed' | 'planned' | 'failed' | 'cancelled'
-      failedStep?: string
-    }
-
-export interface RunOptions {
-  mode: RunMode
-  /** Start again from this step (earlier steps are skipped, not undone). */
-  from?: string
-  /** Stop after this step. */
-  to?: string
-  signal?: AbortSignal
-  /** Facts already gathered (saves the probe). */
-  facts?: HostFacts
-  shared?: Map<string, unknown>
-}
+  | { type: 'run-done'; runId: string; status: RunStatus; failedStep?: string }
 
 export interface RunSummary {
   runId: string
-  status: 'ok' | 'changed' | 'planned' | 'failed' | 'cancelled'
-  steps: { id: string; status: StepStatus | 'failed' | 'skipped'; changes: number }[]
+  status: RunStatus
+  steps: { id: string; status: StepOutcome; changes: number }[]
   failedStep?: string
+  /** The error for a person (message, where, what to do). */
   error?: string
+  /** The same error as a value: the page shows it without parsing text. */
+  failure?: ErrorValue
+  /** The plan the run made (plan) or executed (apply). */
+  plan?: HostPlan
+  /** What each step's verification proved, by step id. */
+  proofs: Record<string, unknown>
+}
+
+export interface RunOptions extends StepRange {
+  mode: RunMode
+  signal?: AbortSignal
+}
+
+/** The summary of a plan: each step planned, not run after a step that could not be planned. */
+export function planSummary(runId: string, plan: HostPlan): RunSummary {
+  const planned = new Map(plan.planned.map((step) => [step.id, step]))
+  const selected = new Set(plan.selected)
+  return {
+    runId,
+    status: plan.error ? 'failed' : 'planned',
+    steps: plan.steps.map((step) => ({
+      id: step.id,
+      status: !selected.has(step.id)
+        ? 'skipped'
+        : step.id === plan.error?.step
+          ? 'failed'
+          : planned.has(step.id)
+            ? 'planned'
+            : 'not run',
+      changes: planned.get(step.id)?.changes.length ?? 0,
+    })),
+    ...(plan.error
+      ? {
+          failedStep: plan.error.step,
+          error: plan.error.message,
+          failure: { message: plan.error.message, host: plan.host },
+        }
+      : {}),
+    plan,
+    proofs: {},
+  }
 }
 
 /**
- * Runs steps in order against one host, reporting everything as typed events. Stops at the
- * first failure with a clear message; `from` starts again at any step.
+ * Plans the steps on one host and, in apply mode, executes that same plan (no confirmation in
+ * between: callers that ask first plan with `planSteps` and apply with `applyHostPlan`).
  */
 export async function runSteps(
   steps: readonly Step[],
@@ -63,125 +94,47 @@ export async function runSteps(
   emit: (event: RunEvent) => void,
 ): Promise<RunSummary> {
   const runId = randomUUID()
-  const startIndex = options.from ? steps.findIndex((s) => s.id === options.from) : 0
-  const endIndex = options.to ? steps.findIndex((s) => s.id === options.to) : steps.length - 1
-  if (startIndex < 0)
-    throw new EngineError(`There is no step "${options.from}"`, {
-      hint: `use one of: ${steps.map((s) => s.id).join(', ')}`,
-    })
-  if (endIndex < 0)
-    throw new EngineError(`There is no step "${options.to}"`, {
-      hint: `use one of: ${steps.map((s) => s.id).join(', ')}`,
-    })
-  const selected = steps.slice(startIndex, endIndex + 1)
-  const summary: RunSummary = {
-    runId,
-    status: options.mode === 'plan' ? 'planned' : 'ok',
-    steps: steps.map((s, i) => ({
-      id: s.id,
-      status: i < startIndex || i > endIndex ? 'skipped' : 'ok',
-      changes: 0,
-    })),
-  }
-  emit({
-    type: 'run-started',
-    runId,
-    mode: options.mode,
-    host: host.label,
-    steps: selected.map(({ id, title }) => ({ id, title })),
-  })
-
-  let currentStep = ''
-  const unsubscribe = host.onEvent((event) => {
-    if (!currentStep) return
-    if (event.type === 'command')
-      emit({
-        type: 'log',
-        step: currentStep,
-        stream: 'command',
-        line: `${event.sudo ? '(as root) ' : ''}$ ${commandLine(event.argv)}`,
-      })
-    else if (event.type === 'output')
-      emit({ type: 'log', step: currentStep, stream: event.stream, line: event.line })
-    else
-      emit({
-        type: 'log',
-        step: currentStep,
-        stream: 'info',
-        line: `writing ${event.path}${event.backupPath ? ` (previous kept as ${event.backupPath})` : ''}`,
-      })
-  })
-
-  let facts = options.facts
-  const shared = options.shared ?? new Map<string, unknown>()
+  const range = { from: options.from, to: options.to }
   const signal = options.signal ?? new AbortController().signal
-  const context = (step: string): StepContext => ({
-    host,
-    site,
-    async facts(refresh = false) {
-      if (!facts || refresh) facts = await probeFacts(host, site.mirror.directory)
-      return facts
-    },
-    log: (line) => emit({ type: 'log', step, stream: 'info', line }),
-    progress: (done, total, label) =>
-      emit({ type: 'progress', step, done, total, ...(label ? { label } : {}) }),
-    finding: (finding) =>
-      emit({ type: 'finding', step, finding: { host: host.label, ...finding } }),
-    shared,
-    signal,
-  })
-
-  try {
-    for (const step of selected) {
-      const record = summary.steps.find((s) => s.id === step.id) as RunSummary['steps'][number]
-      if (signal.aborted) {
-        summary.status = 'cancelled'
-        break
-      }
-      currentStep = step.id
-      emit({ type: 'step-started', step: step.id, title: step.title })
-      try {
-        const ctx = context(step.id)
-        const plan = await step.plan(ctx)
-        emit({ type: 'plan', step: step.id, plan })
-        record.changes = plan.changes.length
-        if (options.mode === 'plan') {
-          record.status = 'planned'
-        } else {
-          if (plan.changes.length > 0) {
-            await step.apply(ctx, plan)
-            record.status = 'changed'
-            summary.status = 'changed'
-          }
-          await step.verify(ctx)
-        }
-        emit({
-          type: 'step-done',
-          step: step.id,
-          status: record.status as StepStatus,
-          changes: record.changes,
-        })
-      } catch (error) {
-        record.status = 'failed'
-        summary.status = signal.aborted ? 'cancelled' : 'failed'
-        summary.failedStep = step.id
-        summary.error = describeError(error)
-        emit({
-          type: 'step-failed',
-          step: step.id,
-          message: `${step.title} failed: ${summary.error}`,
-        })
-        break
-      }
-    }
-  } finally {
-    unsubscribe()
+  if (options.mode === 'plan') {
+    emit({
+      type: 'run-started',
+      runId,
+      mode: 'plan',
+      host: host.label,
+      steps: steps.map(({ id, title }) => ({ id, title })),
+    })
+    const plan = await planSteps(steps, host, site, { ...range, signal }, emit)
+    const summary = planSummary(runId, plan)
+    emit({ type: 'run-done', runId, status: summary.status, ...failedStepOf(summary) })
+    return summary
   }
-  emit({
-    type: 'run-done',
-    runId,
-    status: summary.status,
-    ...(summary.failedStep ? { failedStep: summary.failedStep } : {}),
+  // Planning inside an apply run: only what a person must see (findings, why it failed).
+  const plan = await planSteps(steps, host, site, { ...range, signal }, (event) => {
+    if (event.type === 'finding' || event.type === 'log') emit(event)
   })
-  return summary
+  if (plan.error) {
+    const summary = planSummary(runId, plan)
+    emit({ type: 'run-started', runId, mode: 'apply', host: host.label, steps: plan.steps })
+    emit({ type: 'step-failed', step: plan.error.step, message: plan.error.message })
+    emit({ type: 'run-done', runId, status: 'failed', failedStep: plan.error.step })
+    return summary
+  }
+  return applyHostPlan(plan, steps, host, site, { signal, runId }, emit)
+}
+
+export function failedStepOf(summary: Pick<RunSummary, 'failedStep'>): { failedStep?: string } {
+  return summary.failedStep ? { failedStep: summary.failedStep } : {}
+}
+
+/** A run that failed before any step could start (connecting, a stale plan). */
+export function failedRun(runId: string, steps: readonly { id: string }[], error: unknown): RunSummary {
+  return {
+    runId,
+    status: 'failed',
+    steps: steps.map((step) => ({ id: step.id, status: 'not run', changes: 0 })),
+    error: describeError(error),
+    failure: errorValue(error),
+    proofs: {},
+  }
 }

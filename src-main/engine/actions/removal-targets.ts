@@ -77,8 +77,8 @@ async function nginxTargets(host: RemoteHost, site: Site): Promise<string[]> {
   const text = (await readRemoteFile(host, paths.available))?.toString('utf8') ?? null
   // Another mirror may have taken the same port since: its site is not this mirror's to delete.
   if (text !== null && !text.includes(`${layout.web}/`)) return []
-  const link = await host.exec(['readlink', paths.enabled], { quiet: true })
-  const backups = await host.exec(
+  const link = await host.read(['readlink', paths.enabled], { quiet: true })
+  const backups = await host.read(
     [
       'sh',
       '-c',

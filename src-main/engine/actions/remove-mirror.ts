@@ -6,8 +6,8 @@ import { planScheduleRemoval } from '../schedule/remove-schedule-step'
 import { mirrorUrl, type Site } from '../site'
 import { mirrorLayout } from '../steps/mirror-layout'
 import { nginxReloadArgv } from '../steps/nginx'
-import type { Change, Step, StepContext } from '../steps/step'
-import { syncState } from '../sync/sync-job'
+import { command, type Change } from '../plan/change'
+import type { Step } from '../steps/step'
 import { removalTargets, type RemovalTargets } from './removal-targets'
 import type { SiteAction } from './site-action'
 
@@ -33,131 +33,89 @@ export function removalChanges(
   facts: Pick<HostFacts, 'init' | 'nginx'>,
 ): Change[] {
   const changes: Change[] = []
+  const { dir } = mirrorLayout(site.mirror)
   if (targets.runningSync !== null)
-    changes.push({
-      kind: 'command',
-      summary: `Stop the running sync (pid ${targets.runningSync}) and everything it started`,
-      argv: ['kill', '-TERM', '--', `-${targets.runningSync}`],
-      sudo: false,
-    })
+    changes.push(
+      command(
+        `Stop the running sync (pid ${targets.runningSync}) and everything it started`,
+        ['kill', '-TERM', '--', `-${targets.runningSync}`],
+        // A sync that ended meanwhile is not a failure.
+        { sudo: false, okExitCodes: [1], waitFor: { what: 'sync-stopped', directory: dir } },
+      ),
+    )
   changes.push(...planScheduleRemoval(mirrorLayout(site.mirror), targets.schedule))
   if (targets.nginx.length > 0) {
-    changes.push({
-      kind: 'command',
-      summary: `Delete the nginx site: ${targets.nginx.join(', ')}`,
-      argv: ['rm', '-f', '--', ...targets.nginx],
-      sudo: true,
-    })
+    changes.push(
+      command(`Delete the nginx site: ${targets.nginx.join(', ')}`, [
+        'rm',
+        '-f',
+        '--',
+        ...targets.nginx,
+      ]),
+    )
     if (facts.nginx.running)
       changes.push(
-        {
-          kind: 'command',
-          summary: 'Check the nginx configuration without the site',
-          argv: ['nginx', '-t'],
-          sudo: true,
-        },
-        {
-          kind: 'command',
-          summary: 'Reload nginx: it stops serving the mirror and goes on serving its other sites',
-          argv: nginxReloadArgv(facts).argv,
-          sudo: true,
-        },
+        command('Check the nginx configuration without the site', ['nginx', '-t']),
+        command(
+          'Reload nginx: it stops serving the mirror and goes on serving its other sites',
+          nginxReloadArgv(facts).argv,
+        ),
       )
   }
   if (targets.directory)
-    changes.push({
-      kind: 'command',
-      summary: `Delete the mirror directory ${targets.directory} (web/, config, requirements, sync state)`,
-      argv: ['rm', '-rf', '--one-file-system', '--', targets.directory],
-      sudo: true,
-    })
+    changes.push(
+      command(
+        `Delete the mirror directory ${targets.directory} (web/, config, requirements, sync state)`,
+        ['rm', '-rf', '--one-file-system', '--', targets.directory],
+      ),
+    )
   return changes
 }
 
-async function waitForSyncToStop(ctx: StepContext): Promise<void> {
-  const layout = mirrorLayout(ctx.site.mirror)
-  for (let attempt = 0; attempt < 50; attempt++) {
-    if ((await syncState(ctx.host, layout)).kind !== 'running') return
-    await new Promise((r) => setTimeout(r, 200))
-  }
-  throw new EngineError('The sync did not stop within 10 seconds; nothing else was removed', {
-    host: ctx.host.label,
-    hint: 'try again; or stop it on the host (`pip-mirror cancel-sync`)',
-  })
-}
-
-/** Deletes what the plan listed. `confirmHost` is checked here too: the plan alone deletes nothing. */
-export function removeMirrorStep(confirmHost: string | null): Step {
-  return {
-    id: 'remove-mirror',
-    title: 'Remove the mirror',
-    async check(ctx) {
-      const targets = await removalTargets(ctx.host, ctx.site)
-      return {
-        done: targets.paths.length === 0,
-        summary: targets.paths.length === 0 ? 'nothing is left' : `${targets.paths.length} paths`,
-      }
-    },
-    async plan(ctx) {
-      const targets = await removalTargets(ctx.host, ctx.site)
-      return {
-        changes: removalChanges(ctx.site, targets, await ctx.facts()),
-        notes: [
-          ...targets.paths.map((path) => `deletes ${path}`),
-          ...targets.kept.map((kept) => `keeps ${kept}`),
-        ],
-      }
-    },
-    async apply(ctx) {
-      checkHostConfirmation(ctx.site, confirmHost)
-      const targets = await removalTargets(ctx.host, ctx.site)
-      for (const change of removalChanges(ctx.site, targets, await ctx.facts(true))) {
-        if (change.kind !== 'command') continue
-        ctx.log(change.summary)
-        const result = await ctx.host.exec(change.argv, { sudo: change.sudo })
-        // A timer systemd no longer knows, or a sync that ended meanwhile, is not a failure.
-        const tolerated = change.argv[0] === 'kill' || change.argv[1] === 'disable'
-        if (result.code !== 0 && !tolerated)
-          throw new EngineError(`${change.summary} failed:\n${result.stderr.trim()}`, {
-            host: ctx.host.label,
-            hint: 'fix what the message names and remove again: what is already gone stays gone',
-          })
-        if (change.argv[0] === 'kill') await waitForSyncToStop(ctx)
-      }
-      ctx.shared.set('removed-paths', targets.paths)
-      await ctx.facts(true)
-    },
-    async verify(ctx) {
-      const removed = (ctx.shared.get('removed-paths') as string[] | undefined) ?? []
-      const left = await existingPaths(ctx.host, removed)
-      if (left.length > 0)
-        throw new EngineError(`These paths are still there: ${left.join(', ')}`, {
-          host: ctx.host.label,
-          hint: 'delete them as root',
-        })
-      const url = `${mirrorUrl(ctx.site.mirror)}/simple/`
-      const [answer] = await httpGetFromHost(ctx.host, [url], { bodyLimit: 0 })
-      if (answer?.status === 200)
-        throw new EngineError(`${url} still answers 200 after the removal`, {
-          host: ctx.host.label,
-          hint: 'another nginx site serves that address: look in /etc/nginx/sites-enabled',
-        })
-      ctx.log(`Removed ${removed.length} paths; ${url} no longer serves the mirror`)
-    },
-  }
+/** Deletes exactly the paths the plan listed (the typed host name is checked before the run). */
+export const removeMirrorStep: Step<{ paths: string[] }> = {
+  id: 'remove-mirror',
+  title: 'Remove the mirror',
+  async plan(ctx) {
+    const targets = await removalTargets(ctx.host, ctx.site)
+    return {
+      changes: removalChanges(ctx.site, targets, ctx.facts),
+      notes: [
+        ...targets.paths.map((path) => `deletes ${path}`),
+        ...targets.kept.map((kept) => `keeps ${kept}`),
+      ],
+      outputs: { paths: targets.paths },
+    }
+  },
+  async verify(ctx) {
+    const removed = ctx.output(removeMirrorStep)?.paths ?? []
+    const left = await existingPaths(ctx.host, removed)
+    if (left.length > 0)
+      throw new EngineError(`These paths are still there: ${left.join(', ')}`, {
+        host: ctx.host.label,
+        hint: 'delete them as root',
+      })
+    const url = `${mirrorUrl(ctx.site.mirror)}/simple/`
+    const [answer] = await httpGetFromHost(ctx.host, [url], { bodyLimit: 0 })
+    if (answer?.status === 200)
+      throw new EngineError(`${url} still answers 200 after the removal`, {
+        host: ctx.host.label,
+        hint: 'another nginx site serves that address: look in /etc/nginx/sites-enabled',
+      })
+    ctx.log(`Removed ${removed.length} paths; ${url} no longer serves the mirror`)
+  },
 }
 
 /**
- * Remove the mirror. Plan it freely (the plan's `deletes` lists every path); applying needs
- * `confirmHost`, the host name as the operator typed it, equal to the site's.
+ * Remove the mirror. Plan it freely (the plan lists every path); applying needs `confirmHost`,
+ * the host name as the operator typed it, equal to the site's.
  */
 export function removeMirrorAction(site: Site, confirmHost: string | null = null): SiteAction {
   return {
     id: 'remove-mirror',
     title: 'Remove the mirror',
     site,
-    steps: [removeMirrorStep(confirmHost)],
-    deletes: async (host) => (await removalTargets(host, site)).paths,
+    steps: [removeMirrorStep],
     precondition: () => checkHostConfirmation(site, confirmHost),
   }
 }

@@ -2,6 +2,7 @@ import { EngineError } from '../errors'
 import type { HostFacts } from '../remote/facts'
 import type { Site } from '../site'
 import { nginxReloadArgv, nginxStep } from '../steps/nginx'
+import { command } from '../plan/change'
 import type { Step } from '../steps/step'
 import type { SiteAction } from './site-action'
 
@@ -29,15 +30,8 @@ export function nginxRestartArgv(facts: Pick<HostFacts, 'init' | 'nginx'>): {
 export const restartNginxStep: Step = {
   id: 'nginx-restart',
   title: 'Restart nginx',
-  async check(ctx) {
-    const facts = await ctx.facts()
-    return {
-      done: false,
-      summary: facts.nginx.running ? 'nginx is running' : 'nginx is not running',
-    }
-  },
   async plan(ctx) {
-    const facts = await ctx.facts()
+    const { facts } = ctx
     if (!facts.nginx.installed)
       throw new EngineError('nginx is not installed on the mirror host', {
         host: ctx.host.label,
@@ -46,31 +40,20 @@ export const restartNginxStep: Step = {
     const restart = nginxRestartArgv(facts)
     return {
       changes: [
-        {
-          kind: 'command',
-          summary: 'Check the whole nginx configuration first',
-          argv: NGINX_TEST,
-          sudo: true,
-        },
-        { kind: 'command', summary: restart.summary, argv: restart.argv, sudo: true },
+        command('Check the whole nginx configuration first', NGINX_TEST, {
+          failure: {
+            message: 'nginx -t rejected the configuration, so nginx was left as it is',
+            hint: 'the message names the file and line to fix; then restart again',
+          },
+        }),
+        command(restart.summary, restart.argv),
       ],
       notes: [facts.nginx.running ? 'nginx is running' : 'nginx is not running'],
     }
   },
-  async apply(ctx) {
-    const test = await ctx.host.exec(NGINX_TEST, { sudo: true })
-    if (test.code !== 0)
-      throw new EngineError(
-        `nginx -t rejected the configuration, so nginx was left as it is:\n${test.stderr.trim()}`,
-        {
-          host: ctx.host.label,
-          hint: 'the message names the file and line to fix; then restart again',
-        },
-      )
-    await ctx.host.run(nginxRestartArgv(await ctx.facts(true)).argv, { sudo: true })
-    await ctx.facts(true)
+  async verify(ctx) {
+    await nginxStep.verify?.(ctx)
   },
-  verify: (ctx) => nginxStep.verify(ctx),
 }
 
 /** Restart nginx, then prove the mirror answers at its URL. */

@@ -1,8 +1,11 @@
-import type { HostFacts } from '../remote/facts'
-import { runSteps, type RunEvent, type RunMode, type RunSummary } from '../run'
+import type { HostPlan } from '../plan/host-plan'
+import { applyHostPlan } from '../plan/apply-host'
+import { planSteps } from '../plan/plan-host'
+import { failedRun, planSummary, type RunEvent, type RunSummary } from '../run'
 import type { Site } from '../site'
 import type { RemoteHost } from '../ssh/remote-host'
 import type { Change, Finding, Step } from '../steps/step'
+import { removeMirrorStep } from './remove-mirror'
 
 export type ActionId =
   | 'sync-now'
@@ -13,7 +16,7 @@ export type ActionId =
   | 'set-schedule'
   | 'remove-schedule'
 
-/** A dashboard action: steps run by the step runner, so it is planned, applied and verified. */
+/** A dashboard action: steps planned as one plan, which is shown, then executed as shown. */
 export interface SiteAction {
   id: ActionId
   title: string
@@ -22,8 +25,6 @@ export interface SiteAction {
   steps: readonly Step[]
   from?: string
   to?: string
-  /** The exact paths the action deletes, read from the host (remove the mirror). */
-  deletes?: (host: RemoteHost) => Promise<string[]>
   /** Checked before anything runs (remove the mirror: the typed host name). */
   precondition?: () => void
 }
@@ -32,8 +33,6 @@ export interface ActionOptions {
   /** Every event of the run, for the log view and the history recorder. */
   emit?: (event: RunEvent) => void
   signal?: AbortSignal
-  /** Facts already gathered (saves the probe). */
-  facts?: HostFacts
 }
 
 export interface PlannedStep {
@@ -43,7 +42,7 @@ export interface PlannedStep {
   notes: string[]
 }
 
-/** What an action would do, shown before it runs. */
+/** What an action would do, shown before it runs; `plan` is what applyAction executes. */
 export interface ActionPlan {
   action: ActionId
   title: string
@@ -56,6 +55,7 @@ export interface ActionPlan {
   findings: Finding[]
   /** Why the plan could not be made, for a person; null when it could. */
   error: string | null
+  plan: HostPlan
 }
 
 export interface ActionOutcome {
@@ -65,79 +65,64 @@ export interface ActionOutcome {
   site: Site
 }
 
-/** What running an action's steps gave: the summary, each step's plan, the findings. */
-export interface ActionStepsRun {
-  summary: RunSummary
-  steps: PlannedStep[]
-  findings: Finding[]
-}
-
-/**
- * Runs the action's steps in plan or apply mode (apply plans each step again, applies, verifies),
- * collecting each step's plan and the findings as they come.
- */
-export async function runActionSteps(
-  host: RemoteHost,
-  action: Pick<SiteAction, 'site' | 'steps' | 'from' | 'to'>,
-  mode: RunMode,
-  options: ActionOptions = {},
-): Promise<ActionStepsRun> {
-  const steps: PlannedStep[] = []
-  const findings: Finding[] = []
-  const titles = new Map(action.steps.map((s) => [s.id, s.title]))
-  const summary = await runSteps(
-    action.steps,
-    host,
-    action.site,
-    {
-      mode,
-      ...(action.from ? { from: action.from } : {}),
-      ...(action.to ? { to: action.to } : {}),
-      ...(options.signal ? { signal: options.signal } : {}),
-      ...(options.facts ? { facts: options.facts } : {}),
-    },
-    (event) => {
-      if (event.type === 'plan')
-        steps.push({
-          id: event.step,
-          title: titles.get(event.step) ?? event.step,
-          changes: event.plan.changes,
-          notes: event.plan.notes,
-        })
-      if (event.type === 'finding') findings.push(event.finding)
-      options.emit?.(event)
-    },
-  )
-  return { summary, steps, findings }
-}
-
-/** Plans the action: runs every step's plan, touches nothing. */
+/** Plans the action: every step's plan from one read of the host, touching nothing. */
 export async function planAction(
   host: RemoteHost,
   action: SiteAction,
   options: ActionOptions = {},
 ): Promise<ActionPlan> {
-  const { summary, steps, findings } = await runActionSteps(host, action, 'plan', options)
-  const deletes = summary.status === 'failed' || !action.deletes ? [] : await action.deletes(host)
+  const plan = await planSteps(
+    action.steps,
+    host,
+    action.site,
+    { from: action.from, to: action.to, ...(options.signal ? { signal: options.signal } : {}) },
+    (event) => options.emit?.(event),
+  )
+  const removal = plan.planned.find((step) => step.id === removeMirrorStep.id)
   return {
     action: action.id,
     title: action.title,
     host: host.label,
-    steps,
-    changeCount: steps.reduce((n, s) => n + s.changes.length, 0),
-    deletes,
-    findings,
-    error: summary.status === 'failed' ? (summary.error ?? 'planning failed') : null,
+    steps: plan.planned.map(({ id, title, changes, notes }) => ({ id, title, changes, notes })),
+    changeCount: plan.planned.reduce((n, s) => n + s.changes.length, 0),
+    deletes: plan.error ? [] : ((removal?.outputs as { paths?: string[] } | undefined)?.paths ?? []),
+    findings: plan.planned.flatMap((step) => step.findings),
+    error: plan.error?.message ?? null,
+    plan,
   }
 }
 
-/** Applies the action (each step plans again, applies, verifies) and reports how it went. */
+/**
+ * Executes the plan the operator saw (made now when none is given, for callers that do not ask),
+ * after the action's precondition; the host's state is checked against the plan first.
+ */
 export async function applyAction(
   host: RemoteHost,
   action: SiteAction,
-  options: ActionOptions = {},
+  options: ActionOptions & { plan?: HostPlan } = {},
 ): Promise<ActionOutcome> {
   action.precondition?.()
-  const { summary } = await runActionSteps(host, action, 'apply', options)
+  const emit = options.emit ?? (() => undefined)
+  const plan =
+    options.plan ??
+    (await planSteps(
+      action.steps,
+      host,
+      action.site,
+      { from: action.from, to: action.to, ...(options.signal ? { signal: options.signal } : {}) },
+      (event) => {
+        if (event.type === 'finding') emit(event)
+      },
+    ))
+  const summary = plan.error
+    ? planSummary(crypto.randomUUID(), plan)
+    : await applyHostPlan(
+        plan,
+        action.steps,
+        host,
+        action.site,
+        options.signal ? { signal: options.signal } : {},
+        emit,
+      ).catch((error: unknown) => failedRun(crypto.randomUUID(), plan.steps, error))
   return { action: action.id, summary, site: action.site }
 }

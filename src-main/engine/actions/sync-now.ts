@@ -1,10 +1,10 @@
 import type { Site } from '../site'
+import { fileRead } from '../plan/state-request'
 import { requireMirrorConfig } from '../schedule/require-mirror'
 import { mirrorLayout } from '../steps/mirror-layout'
 import { MIRROR_STEPS } from '../steps/mirror-steps'
 import type { Step } from '../steps/step'
-import { syncStep } from '../steps/sync'
-import { detachedSyncArgv } from '../sync/sync-job'
+import { planSync, syncReads, syncStep, verifyIndexPages } from '../steps/sync'
 import type { SiteAction } from './site-action'
 
 /**
@@ -15,28 +15,12 @@ import type { SiteAction } from './site-action'
 export const forcedSyncStep: Step = {
   id: syncStep.id,
   title: 'Sync the mirror now',
-  check: (ctx) => syncStep.check(ctx),
+  reads: (site) => [...syncReads(site), fileRead(mirrorLayout(site.mirror).conf)],
   async plan(ctx) {
-    const layout = mirrorLayout(ctx.site.mirror)
-    await requireMirrorConfig(ctx, layout)
-    const plan = await syncStep.plan(ctx)
-    if (plan.changes.length > 0) return plan
-    const { argv, sudo } = detachedSyncArgv(layout, await ctx.facts())
-    return {
-      changes: [
-        {
-          kind: 'command',
-          summary:
-            'Run `bandersnatch mirror` detached now: it fetches what the upstream changed since the last sync',
-          argv,
-          sudo,
-        },
-      ],
-      notes: plan.notes,
-    }
+    requireMirrorConfig(ctx.state, mirrorLayout(ctx.site.mirror), ctx.host.label)
+    return planSync(ctx, true)
   },
-  apply: (ctx, plan) => syncStep.apply(ctx, plan),
-  verify: (ctx) => syncStep.verify(ctx),
+  verify: verifyIndexPages,
 }
 
 /** Sync now, then prove the mirror serves every pin (the sync, nginx and verify steps). */

@@ -4,31 +4,23 @@ import { bandersnatchConfigStep } from '../steps/bandersnatch-config'
 import { installToolsStep } from '../steps/install-tools'
 import { mirrorLayout } from '../steps/mirror-layout'
 import type { Step } from '../steps/step'
-import { syncState } from '../sync/sync-job'
+import { plannedSyncState, syncStateRead } from '../steps/probes'
 import type { SiteAction } from './site-action'
 
 /** Refuses to go on while a sync runs: its bandersnatch must not be replaced under it. */
 export const noSyncRunningStep: Step = {
   id: 'no-sync-running',
   title: 'Check that no sync is running',
-  async check(ctx) {
-    const state = await syncState(ctx.host, mirrorLayout(ctx.site.mirror))
-    return {
-      done: state.kind !== 'running',
-      summary: state.kind === 'running' ? `a sync runs (pid ${state.pid})` : 'no sync is running',
-    }
-  },
+  reads: (site) => [syncStateRead(mirrorLayout(site.mirror))],
   async plan(ctx) {
-    const state = await syncState(ctx.host, mirrorLayout(ctx.site.mirror))
+    const state = plannedSyncState(ctx.state, mirrorLayout(ctx.site.mirror))
     if (state.kind === 'running')
       throw new EngineError(`A sync is running (pid ${state.pid})`, {
         host: ctx.host.label,
         hint: 'wait for it to end (the dashboard follows it), or cancel it, then try again',
       })
-    return { changes: [], notes: [] }
+    return { changes: [], notes: ['no sync is running'] }
   },
-  async apply() {},
-  async verify() {},
 }
 
 /**

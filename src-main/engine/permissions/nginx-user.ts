@@ -136,6 +136,6 @@ export function parseNginxUser(text: string): NginxProcess {
 }
 
 export async function findNginxUser(host: RemoteHost): Promise<NginxProcess> {
-  const result = await host.script(NGINX_USER_SCRIPT, [], { quiet: true })
+  const result = await host.readScript(NGINX_USER_SCRIPT, [], { quiet: true })
   return parseNginxUser(result.stdout)
 }

@@ -80,6 +80,6 @@ export function parsePathStat(text: string, servedRoot: string): PathWalkInput {
 }
 
 export async function statServedPath(host: RemoteHost, servedRoot: string): Promise<PathWalkInput> {
-  const result = await host.script(PATH_STAT_SCRIPT, [servedRoot], { sudo: true })
+  const result = await host.readScript(PATH_STAT_SCRIPT, [servedRoot], { sudo: true })
   return parsePathStat(result.stdout, servedRoot)
 }

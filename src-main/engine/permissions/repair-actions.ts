@@ -1,4 +1,5 @@
-import type { Change } from '../steps/step'
+import type { Change, FileChange } from '../plan/change'
+import { sha256 } from '../steps/managed-file'
 import { plural } from './findings'
 import { octal } from './mode-bits'
 import { NGINX_TEST_ARGV } from './nginx-control'
@@ -60,21 +61,43 @@ export function describeAction(action: RepairAction, user: string): Change[] {
           sudo: true,
         },
       ]
-    case 'edit-site':
+    case 'edit-site': {
+      const edit: FileChange = {
+        kind: 'file',
+        summary: `end the alias with "/" in ${action.path} (the previous file is kept as a backup)`,
+        path: action.path,
+        content: action.after,
+        replaces: sha256(action.before),
+        mode: 0o644,
+        owner: 'root',
+        sudo: true,
+        backup: true,
+        diff: action.diff,
+      }
       return [
-        {
-          kind: 'file',
-          summary: `end the alias with "/" in ${action.path} (the previous file is kept as a backup)`,
-          path: action.path,
-          diff: action.diff,
-        },
+        edit,
         {
           kind: 'command',
           summary: 'check the configuration; the previous file is put back if nginx rejects it',
           argv: [...NGINX_TEST_ARGV],
           sudo: true,
+          onFailure: [
+            {
+              ...edit,
+              summary: `put the previous ${action.path} back`,
+              content: action.before,
+              replaces: sha256(action.after),
+              backup: false,
+              diff: '',
+            },
+          ],
+          failure: {
+            message: `nginx rejected ${action.path} after the alias was corrected`,
+            hint: 'nginx -t names the file and line at fault',
+          },
         },
       ]
+    }
     case 'enable-site':
       return [
         {

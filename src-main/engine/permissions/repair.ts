@@ -1,13 +1,13 @@
 import { EngineError } from '../errors'
 import type { Site } from '../site'
-import { writeRemoteFileAtomic } from '../ssh/files'
+import { executeChange } from '../plan/execute-change'
+import { ApprovedChangeGuard } from '../plan/guards'
 import type { RemoteHost } from '../ssh/remote-host'
 import { mirrorLayout } from '../steps/mirror-layout'
 import { diagnoseMirror, probeTargets } from './diagnose'
 import type { MirrorDiagnosis } from './diagnosis'
 import { waitForHttpOk, type HttpProbe, type ProbeTarget } from './http-probe'
-import { NGINX_TEST_ARGV } from './nginx-control'
-import { buildRepairPlan, type RepairAction, type RepairMode, type RepairPlan } from './repair-plan'
+import { buildRepairPlan, type RepairMode, type RepairPlan } from './repair-plan'
 
 export interface RepairOptions {
   mode: RepairMode
@@ -28,7 +28,7 @@ export interface RepairResult {
 
 /** Counts every entry under a directory on the host (the seed mode rewrites them all). */
 async function countEntries(host: RemoteHost, dir: string): Promise<number> {
-  const result = await host.script('find "$1" -printf . 2>/dev/null | wc -c', [dir], {
+  const result = await host.readScript('find "$1" -printf . 2>/dev/null | wc -c', [dir], {
     sudo: true,
   })
   return Number(result.stdout.trim()) || 0
@@ -47,49 +47,26 @@ export async function planRepair(
 }
 
 /**
- * Writes the corrected site through the engine's atomic write (the previous file kept as a
- * backup), has nginx check it, and puts the previous content back if nginx rejects it.
+ * Runs the plan's changes in order, exactly as shown (the host refuses anything else meanwhile).
+ * An empty plan runs nothing.
  */
-async function editSite(
+export async function executeRepairPlan(
   host: RemoteHost,
-  action: Extract<RepairAction, { kind: 'edit-site' }>,
+  plan: Pick<RepairPlan, 'changes'>,
+  log: (line: string) => void = () => undefined,
 ): Promise<void> {
-  const written = await writeRemoteFileAtomic(host, action.path, action.after, {
-    previous: Buffer.from(action.before),
-  })
-  const test = await host.exec(NGINX_TEST_ARGV, { sudo: true })
-  if (test.code === 0) return
-  await writeRemoteFileAtomic(host, action.path, action.before, { backup: false })
-  throw new EngineError(
-    `nginx rejected ${action.path} after the alias was corrected, so the previous file was put back: ${(test.stderr || test.stdout).trim()}`,
-    {
-      host: host.label,
-      hint: `nginx -t names the file and line at fault${written.backupPath ? `; the edited version was kept in ${written.backupPath}` : ''}`,
-    },
-  )
-}
-
-async function runAction(host: RemoteHost, action: RepairAction): Promise<void> {
-  switch (action.kind) {
-    case 'edit-site':
-      await editSite(host, action)
-      return
-    case 'enable-site':
-      await host.run(['ln', '-sfn', action.available, action.enabled], { sudo: true })
-      return
-    case 'chmod-path':
-    case 'chmod-tree':
-    case 'nginx':
-    case 'seed-chmod':
-    case 'seed-chown':
-      await host.run(action.argv, { sudo: true })
-      return
+  const guard = new ApprovedChangeGuard()
+  const previous = host.setGuard(guard)
+  try {
+    for (const change of plan.changes)
+      await executeChange(host, guard, change, {
+        signal: new AbortController().signal,
+        log,
+        progress: () => undefined,
+      })
+  } finally {
+    host.setGuard(previous)
   }
-}
-
-/** Runs a plan's actions in order, as root. An empty plan runs nothing. */
-export async function executeRepairPlan(host: RemoteHost, plan: RepairPlan): Promise<void> {
-  for (const action of plan.actions) await runAction(host, action)
 }
 
 /** What proves the repair: every URL that failed before, the simple index and a package file. */
@@ -133,5 +110,5 @@ export async function applyRepair(
   const plan = options.plan ?? (await planRepair(host, site, options))
   await executeRepairPlan(host, plan)
   const http = await confirmMirrorAnswers(host, site, verificationTargets(plan.diagnosis))
-  return { plan, changed: plan.actions.length > 0, http }
+  return { plan, changed: plan.changes.length > 0, http }
 }

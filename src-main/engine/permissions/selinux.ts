@@ -74,6 +74,6 @@ export function selinuxFindings(check: SelinuxCheck, webRoot: string): Finding[]
 }
 
 export async function checkSelinux(host: RemoteHost, webRoot: string): Promise<SelinuxCheck> {
-  const result = await host.script(SELINUX_SCRIPT, [webRoot], { sudo: true, quiet: true })
+  const result = await host.readScript(SELINUX_SCRIPT, [webRoot], { sudo: true, quiet: true })
   return parseSelinux(result.stdout)
 }

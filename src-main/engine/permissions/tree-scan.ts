@@ -152,7 +152,7 @@ export async function scanServedTree(
   accessor: Accessor,
 ): Promise<TreeScan> {
   const branches = treeBranches(accessor)
-  const result = await host.script(
+  const result = await host.readScript(
     TREE_SCAN_SCRIPT,
     [root, String(EXAMPLES_PER_KIND), ...scanExpression(branches)],
     { sudo: true },

@@ -93,6 +93,6 @@ export function parseFacts(text: string): HostFacts {
 
 /** Gathers the host's facts in one round trip; `diskPath` is where the mirror will live. */
 export async function probeFacts(host: RemoteHost, diskPath = '/'): Promise<HostFacts> {
-  const result = await host.script(FACTS_SCRIPT, [diskPath], { quiet: true })
+  const result = await host.readScript(FACTS_SCRIPT, [diskPath], { quiet: true })
   return parseFacts(result.stdout)
 }

@@ -36,7 +36,7 @@ export async function runPythonJson<T>(
   schema: z.ZodType<T>,
   options: PythonRunOptions = {},
 ): Promise<T> {
-  const result = await host.exec(scriptCommand(PYTHON_WRAPPER, [program, ...args]), {
+  const result = await host.read(scriptCommand(PYTHON_WRAPPER, [program, ...args]), {
     quiet: true,
     ...(options.stdin === undefined ? {} : { stdin: options.stdin }),
     ...(options.sudo ? { sudo: true } : {}),

@@ -54,7 +54,7 @@ export async function upstreamSizes(
   const env = options.proxy
     ? ['env', `HTTP_PROXY=${options.proxy}`, `HTTPS_PROXY=${options.proxy}`]
     : []
-  const result = await host.exec(
+  const result = await host.read(
     [
       ...env,
       python,

@@ -1,7 +1,11 @@
+import { defineProbe } from '../plan/probe'
+import cronProbeScript from './scripts/cron-probe.sh?raw'
 import { EngineError } from '../errors'
 import type { HostFacts } from '../remote/facts'
 import type { RemoteHost } from '../ssh/remote-host'
-import type { Change } from '../steps/step'
+import { command, type CommandChange } from '../plan/change'
+import { scriptCommand } from '../remote/quote'
+import startIfStopped from './scripts/start-cron-if-stopped.sh?raw'
 
 export interface CronDaemon {
   /** The daemon's path; null when no cron is installed. */
@@ -14,20 +18,7 @@ export interface CronDaemon {
  * over SSH often lacks the sbin directories. Running: a process of that name that is not a
  * zombie (in a container whose first process reaps nothing, a stopped cron stays one).
  */
-const CRON_PROBE = `
-bin=
-for p in "$(command -v cron 2>/dev/null)" "$(command -v crond 2>/dev/null)" /usr/sbin/cron /usr/sbin/crond /sbin/crond; do
-  if [ -n "$p" ] && [ -x "$p" ]; then bin=$p; break; fi
-done
-echo "path=$bin"
-running=no
-for d in /proc/[0-9]*; do
-  case "$(cat "$d/comm" 2>/dev/null)" in
-    cron|crond) grep -q '^State:[[:space:]]*Z' "$d/status" 2>/dev/null || { running=yes; break; } ;;
-  esac
-done
-echo "running=$running"
-`
+export const cronProbe = defineProbe({ name: 'cron-daemon', script: cronProbeScript })
 
 export function parseCronProbe(text: string): CronDaemon {
   const path = /^path=(.*)$/m.exec(text)?.[1]?.trim() ?? ''
@@ -35,7 +26,7 @@ export function parseCronProbe(text: string): CronDaemon {
 }
 
 export async function probeCronDaemon(host: RemoteHost): Promise<CronDaemon> {
-  const result = await host.script(CRON_PROBE, [], { quiet: true })
+  const result = await host.readScript(cronProbe.script, [], { quiet: true })
   return parseCronProbe(result.stdout)
 }
 
@@ -67,7 +58,7 @@ function cronPackage(facts: Pick<HostFacts, 'packageManager'>): {
   }
 }
 
-export const APT_UPDATE = ['env', 'DEBIAN_FRONTEND=noninteractive', 'apt-get', 'update', '-q']
+const APT_UPDATE = ['env', 'DEBIAN_FRONTEND=noninteractive', 'apt-get', 'update', '-q']
 
 /** How the daemon starts: through systemd where it runs, else the daemon itself (it forks). */
 export function startCronArgv(
@@ -81,8 +72,9 @@ export function startCronArgv(
 }
 
 export interface CronDaemonPlan {
-  install: (Change & { kind: 'command' }) | null
-  start: (Change & { kind: 'command' }) | null
+  /** Refreshing apt's lists first where apt installs it. */
+  install: CommandChange[]
+  start: CommandChange | null
 }
 
 /** What it takes to have a running cron: install it, start it, or nothing. */
@@ -92,12 +84,9 @@ export function planCronDaemon(
   host: string,
 ): CronDaemonPlan {
   if (daemon.path) {
-    if (daemon.running) return { install: null, start: null }
+    if (daemon.running) return { install: [], start: null }
     const start = startCronArgv(facts, daemon.path)
-    return {
-      install: null,
-      start: { kind: 'command', summary: start.summary, argv: start.argv, sudo: true },
-    }
+    return { install: [], start: command(start.summary, start.argv) }
   }
   const pkg = cronPackage(facts)
   if (!pkg)
@@ -108,9 +97,22 @@ export function planCronDaemon(
         hint: 'install a cron daemon that reads /etc/cron.d (cron or cronie), start it, and schedule again',
       },
     )
-  const start = startCronArgv(facts, `/usr/sbin/${pkg.daemon}`)
+  const daemonPath = `/usr/sbin/${pkg.daemon}`
+  const start = startCronArgv(facts, daemonPath)
   return {
-    install: { kind: 'command', summary: `Install ${pkg.daemon}`, argv: pkg.install, sudo: true },
-    start: { kind: 'command', summary: start.summary, argv: start.argv, sudo: true },
+    install: [
+      ...(facts.packageManager === 'apt-get'
+        ? [command("Refresh apt's package lists", APT_UPDATE)]
+        : []),
+      command(`Install ${pkg.daemon}`, pkg.install),
+    ],
+    // Installing may start it already (sysvinit): then the start leaves it be.
+    start:
+      facts.init === 'systemd'
+        ? command(start.summary, start.argv)
+        : command(
+            `Start the ${pkg.daemon} daemon unless the install started it`,
+            scriptCommand(startIfStopped, [daemonPath]),
+          ),
   }
 }

@@ -4,7 +4,7 @@ import type { RemoteHost } from '../ssh/remote-host'
 /** Which of the paths exist on the host (files, links or directories), in one command. */
 export async function existingPaths(host: RemoteHost, paths: readonly string[]): Promise<string[]> {
   if (paths.length === 0) return []
-  const result = await host.exec(
+  const result = await host.read(
     scriptCommand(
       'for p in "$@"; do if [ -e "$p" ] || [ -L "$p" ]; then echo "$p"; fi; done',
       paths,

@@ -1,7 +1,8 @@
 import { EngineError } from '../errors'
 import type { RemoteHost } from '../ssh/remote-host'
 import { mirrorLayout, type MirrorLayout } from '../steps/mirror-layout'
-import type { Change, Step } from '../steps/step'
+import { command, type Change } from '../plan/change'
+import type { Step } from '../steps/step'
 import { existingPaths } from './existing-files'
 import { schedulePaths } from './schedule-paths'
 
@@ -23,12 +24,12 @@ export function planScheduleRemoval(layout: MirrorLayout, existing: readonly str
   const hasUnits = existing.includes(paths.timerFile) || existing.includes(paths.serviceFile)
   const changes: Change[] = []
   if (existing.includes(paths.timerFile))
-    changes.push({
-      kind: 'command',
-      summary: `Stop and disable the timer ${paths.timerUnit}`,
-      argv: ['systemctl', 'disable', '--now', paths.timerUnit],
-      sudo: true,
-    })
+    changes.push(
+      // The timer may already be gone from systemd's view; the files are what matter.
+      command(`Stop and disable the timer ${paths.timerUnit}`, ['systemctl', 'disable', '--now', paths.timerUnit], {
+        okExitCodes: [1],
+      }),
+    )
   if (system.length > 0)
     changes.push({
       kind: 'command',
@@ -60,13 +61,6 @@ export function planScheduleRemoval(layout: MirrorLayout, existing: readonly str
 export const removeScheduleStep: Step = {
   id: 'unschedule',
   title: 'Remove the sync schedule',
-  async check(ctx) {
-    const existing = await scheduleArtifacts(ctx.host, mirrorLayout(ctx.site.mirror))
-    return {
-      done: existing.length === 0,
-      summary: existing.length === 0 ? 'no schedule' : `schedule files: ${existing.join(', ')}`,
-    }
-  },
   async plan(ctx) {
     const layout = mirrorLayout(ctx.site.mirror)
     const existing = await scheduleArtifacts(ctx.host, layout)
@@ -74,19 +68,6 @@ export const removeScheduleStep: Step = {
       changes: planScheduleRemoval(layout, existing),
       notes: existing.length === 0 ? ['no sync schedule is installed for this mirror'] : [],
     }
-  },
-  async apply(ctx) {
-    const layout = mirrorLayout(ctx.site.mirror)
-    const existing = await scheduleArtifacts(ctx.host, layout)
-    for (const change of planScheduleRemoval(layout, existing))
-      if (change.kind === 'command') {
-        // The timer may already be gone from systemd's view; the files are what matter.
-        const result = await ctx.host.exec(change.argv, { sudo: change.sudo })
-        if (result.code !== 0 && change.argv[1] !== 'disable')
-          throw new EngineError(`${change.summary} failed: ${result.stderr.trim()}`, {
-            host: ctx.host.label,
-          })
-      }
   },
   async verify(ctx) {
     const left = await scheduleArtifacts(ctx.host, mirrorLayout(ctx.site.mirror))

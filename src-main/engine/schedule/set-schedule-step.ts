@@ -1,82 +1,68 @@
 import { EngineError } from '../errors'
-import { commandLine } from '../remote/quote'
-import { readRemoteFile, writeRemoteFileAtomic } from '../ssh/files'
-import { planManagedFile } from '../steps/managed-file'
+import { command, type Change, type FileChange } from '../plan/change'
+import { fileRead, probeRead, type StateRequest } from '../plan/state-request'
+import { commandLine, scriptCommand } from '../remote/quote'
+import { readRemoteFile } from '../ssh/files'
+import { planFile } from '../steps/managed-file'
 import { mirrorLayout } from '../steps/mirror-layout'
-import type { Change, Step, StepContext } from '../steps/step'
+import type { PlanContext, Step, VerifyContext } from '../steps/step'
+import type { Site } from '../site'
 import { parseCronFile } from './cron-file'
-import { APT_UPDATE, planCronDaemon, probeCronDaemon, startCronArgv } from './cron-daemon'
+import { cronProbe, parseCronProbe, planCronDaemon, probeCronDaemon } from './cron-daemon'
 import { scheduleMechanism } from './mechanism'
 import { requireMirrorConfig } from './require-mirror'
 import { describeSchedule, sameSchedule, type Schedule } from './schedule'
-import { scheduleFiles, type ScheduleFile } from './schedule-files'
+import { scheduleFiles } from './schedule-files'
 import { schedulePaths } from './schedule-paths'
 import { scheduledSyncArgv } from './scheduled-command'
-import { planTimerActivation, timerState } from './timer-activation'
+import makeCronReload from './scripts/make-cron-reload.sh?raw'
+import { planTimerActivation, plannedTimerState, timerState, timerStateRead } from './timer-activation'
 
-async function fileChanges(ctx: StepContext, files: readonly ScheduleFile[]): Promise<Change[]> {
-  const changes: Change[] = []
-  for (const file of files) {
-    const change = await planManagedFile(ctx.host, file, file.summary)
-    if (change) changes.push(change)
+function fileChanges(ctx: PlanContext, schedule: Schedule): FileChange[] {
+  const layout = mirrorLayout(ctx.site.mirror)
+  const files = scheduleFiles(layout, schedule, scheduleMechanism(ctx.facts), ctx.facts.user)
+  return files.flatMap((file) => {
+    const change = planFile(
+      ctx.state,
+      ctx.host.label,
+      { path: file.path, content: file.content, asRoot: file.system, backup: file.backup },
+      file.summary,
+    )
+    return change ? [change] : []
+  })
+}
+
+function cronChanges(ctx: PlanContext, files: FileChange[]): Change[] {
+  const daemon = planCronDaemon(ctx.facts, parseCronProbe(ctx.state.probe(probeRead(cronProbe)).output), ctx.host.label)
+  const changes: Change[] = [...daemon.install, ...files]
+  if (daemon.start) changes.push(daemon.start)
+  else if (files.some((file) => file.sudo)) {
+    const { cronFile } = schedulePaths(mirrorLayout(ctx.site.mirror))
+    changes.push(
+      command(
+        'Make the running cron notice the changed entry (a second later, touch it and its directory)',
+        scriptCommand(makeCronReload, [cronFile]),
+      ),
+    )
   }
   return changes
 }
 
-async function writeFiles(ctx: StepContext, files: readonly ScheduleFile[]): Promise<boolean> {
-  let unitsChanged = false
-  for (const file of files) {
-    const result = await writeRemoteFileAtomic(ctx.host, file.path, file.content, {
-      mode: 0o644,
-      backup: file.backup,
-    })
-    if (result.changed && file.system) unitsChanged = true
-  }
-  return unitsChanged
+function scheduleReads(site: Site): StateRequest[] {
+  const layout = mirrorLayout(site.mirror)
+  const paths = schedulePaths(layout)
+  return [
+    fileRead(layout.conf),
+    fileRead(paths.wrapperFile),
+    fileRead(paths.cronFile),
+    fileRead(paths.timerFile),
+    fileRead(paths.serviceFile),
+    probeRead(cronProbe),
+    timerStateRead(paths.timerUnit),
+  ]
 }
 
-async function applyCron(ctx: StepContext, files: readonly ScheduleFile[]): Promise<void> {
-  const facts = await ctx.facts()
-  let daemon = await probeCronDaemon(ctx.host)
-  const { install } = planCronDaemon(facts, daemon, ctx.host.label)
-  if (install) {
-    if (facts.packageManager === 'apt-get') await ctx.host.run(APT_UPDATE, { sudo: true })
-    ctx.log(install.summary)
-    await ctx.host.run(install.argv, { sudo: true, signal: ctx.signal })
-    daemon = await probeCronDaemon(ctx.host)
-  }
-  if (!daemon.path)
-    throw new EngineError('cron was installed but its daemon cannot be found', {
-      host: ctx.host.label,
-      hint: 'install cron (Debian, Ubuntu) or cronie (RHEL, Fedora) by hand and schedule again',
-    })
-  const changed = await writeFiles(ctx, files)
-  // A host without systemd may still start services on install (sysvinit): ask again.
-  if (!(await probeCronDaemon(ctx.host)).running)
-    await ctx.host.run(startCronArgv(facts, daemon.path).argv, { sudo: true })
-  else if (changed) {
-    const { cronFile } = schedulePaths(mirrorLayout(ctx.site.mirror))
-    await ctx.host.script(MAKE_CRON_RELOAD, [cronFile], { sudo: true })
-  }
-}
-
-/**
- * cron rereads /etc/cron.d when a modification time differs, to the second, from the one it last
- * read: a file rewritten in the same second as that read (cron just started, or the schedule
- * changed twice) would never be seen. A second later, touching the file and its directory gives
- * them a time cron cannot have read.
- */
-const MAKE_CRON_RELOAD = `sleep 1; touch -c -- "$1" "$(dirname -- "$1")"`
-
-async function applySystemd(ctx: StepContext, files: readonly ScheduleFile[]): Promise<void> {
-  const paths = schedulePaths(mirrorLayout(ctx.site.mirror))
-  const unitsChanged = await writeFiles(ctx, files)
-  const state = await timerState(ctx.host, paths.timerUnit)
-  for (const change of planTimerActivation(paths.timerUnit, state, unitsChanged))
-    if (change.kind === 'command') await ctx.host.run(change.argv, { sudo: true })
-}
-
-async function verifyCron(ctx: StepContext, schedule: Schedule): Promise<void> {
+async function verifyCron(ctx: VerifyContext, schedule: Schedule): Promise<void> {
   const paths = schedulePaths(mirrorLayout(ctx.site.mirror))
   const facts = await ctx.facts()
   if (!(await probeCronDaemon(ctx.host)).running)
@@ -93,7 +79,7 @@ async function verifyCron(ctx: StepContext, schedule: Schedule): Promise<void> {
     })
 }
 
-async function verifySystemd(ctx: StepContext): Promise<void> {
+async function verifySystemd(ctx: VerifyContext): Promise<void> {
   const paths = schedulePaths(mirrorLayout(ctx.site.mirror))
   const state = await timerState(ctx.host, paths.timerUnit)
   if (!state.enabled || !state.active)
@@ -105,74 +91,45 @@ async function verifySystemd(ctx: StepContext): Promise<void> {
 
 /** Installs or changes the mirror's sync schedule: a systemd timer, or a cron entry. */
 export function setScheduleStep(schedule: Schedule): Step {
-  const wanted = async (ctx: StepContext) => {
-    const layout = mirrorLayout(ctx.site.mirror)
-    const facts = await ctx.facts()
-    const mechanism = scheduleMechanism(facts)
-    return {
-      layout,
-      facts,
-      mechanism,
-      files: scheduleFiles(layout, schedule, mechanism, facts.user),
-    }
-  }
   return {
     id: 'schedule',
     title: 'Schedule syncs on the mirror host',
-    async check(ctx) {
-      const plan = await this.plan(ctx)
-      return {
-        done: plan.changes.length === 0,
-        summary:
-          plan.changes.length === 0 ? `syncs ${describeSchedule(schedule)}` : 'not scheduled so',
-      }
-    },
+    reads: scheduleReads,
     async plan(ctx) {
-      const { layout, facts, mechanism, files } = await wanted(ctx)
-      await requireMirrorConfig(ctx, layout)
+      const layout = mirrorLayout(ctx.site.mirror)
+      requireMirrorConfig(ctx.state, layout, ctx.host.label)
+      const mechanism = scheduleMechanism(ctx.facts)
       const paths = schedulePaths(layout)
-      const changes: Change[] = []
-      if (mechanism === 'cron') {
-        const daemon = planCronDaemon(facts, await probeCronDaemon(ctx.host), ctx.host.label)
-        if (daemon.install) changes.push(daemon.install)
-        changes.push(...(await fileChanges(ctx, files)))
-        if (daemon.start) changes.push(daemon.start)
-      } else {
-        const fileDiffs = await fileChanges(ctx, files)
-        const unitsChanged = fileDiffs.some((c) => c.kind === 'file' && c.path.startsWith('/etc/'))
-        changes.push(
-          ...fileDiffs,
-          ...planTimerActivation(
-            paths.timerUnit,
-            await timerState(ctx.host, paths.timerUnit),
-            unitsChanged,
-          ),
-        )
-      }
+      const files = fileChanges(ctx, schedule)
+      const changes =
+        mechanism === 'cron'
+          ? cronChanges(ctx, files)
+          : [
+              ...files,
+              ...planTimerActivation(
+                paths.timerUnit,
+                plannedTimerState(ctx.state, paths.timerUnit),
+                files.some((file) => file.sudo),
+              ),
+            ]
       return {
         changes,
         notes: [
-          `${describeSchedule(schedule)} (host time), as ${facts.user}, by ${mechanism === 'cron' ? `cron (${paths.cronFile})` : `the systemd timer ${paths.timerUnit}`}`,
+          `${describeSchedule(schedule)} (host time), as ${ctx.facts.user}, by ${mechanism === 'cron' ? `cron (${paths.cronFile})` : `the systemd timer ${paths.timerUnit}`}`,
           `runs: ${commandLine(scheduledSyncArgv(layout, mechanism))}`,
           'a scheduled sync is the same as "sync now": the app shows and reattaches to it, and it never starts while another sync runs',
         ],
       }
     },
-    async apply(ctx) {
-      const { layout, mechanism, files } = await wanted(ctx)
-      await ctx.host.run(['mkdir', '-p', layout.state])
-      if (mechanism === 'cron') await applyCron(ctx, files)
-      else await applySystemd(ctx, files)
-    },
     async verify(ctx) {
-      const { layout, mechanism } = await wanted(ctx)
+      const layout = mirrorLayout(ctx.site.mirror)
       const wrapper = schedulePaths(layout).wrapperFile
-      const syntax = await ctx.host.exec(['sh', '-n', wrapper], { quiet: true })
+      const syntax = await ctx.host.read(['sh', '-n', wrapper], { quiet: true })
       if (syntax.code !== 0)
         throw new EngineError(`${wrapper} is not a valid shell script: ${syntax.stderr.trim()}`, {
           host: ctx.host.label,
         })
-      if (mechanism === 'cron') await verifyCron(ctx, schedule)
+      if (scheduleMechanism(await ctx.facts()) === 'cron') await verifyCron(ctx, schedule)
       else await verifySystemd(ctx)
       ctx.log(`The mirror syncs ${describeSchedule(schedule)} (host time)`)
     },

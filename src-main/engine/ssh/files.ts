@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto'
+import { createHash, randomBytes } from 'node:crypto'
 import { posix } from 'node:path'
 import type { SFTPWrapper, Stats } from 'ssh2'
 import { EngineError } from '../errors'
@@ -18,6 +18,11 @@ export interface WriteOptions {
   backup?: boolean
   /** The content read before, when the caller already has it (saves a round trip). */
   previous?: Buffer | null
+  /**
+   * sha256 of the content the write must replace (null: the file must not exist): a file that
+   * changed since it was planned is refused, not overwritten.
+   */
+  replaces?: string | null
 }
 
 function backupStamp(date = new Date()): string {
@@ -81,7 +86,7 @@ export async function readRemoteFile(host: RemoteHost, path: string): Promise<Bu
       throw wrap(error, `Reading ${path} failed`, host)
   }
   // Output arrives as text lines; base64 carries the exact bytes through that.
-  const result = await host.exec(
+  const result = await host.read(
     scriptCommand('if [ -e "$1" ]; then base64 -w0 -- "$1"; else exit 3; fi', [path]),
     {
       sudo: true,
@@ -152,9 +157,18 @@ export async function writeRemoteFileAtomic(
   content: string | Buffer,
   options: WriteOptions = {},
 ): Promise<WriteResult> {
+  host.checkChange({ kind: 'write', path })
   const data = Buffer.from(content)
   const previous =
     options.previous !== undefined ? options.previous : await readRemoteFile(host, path)
+  if (options.replaces !== undefined) {
+    const found = previous === null ? null : createHash('sha256').update(previous).digest('hex')
+    if (found !== options.replaces)
+      throw new EngineError(
+        `${path} changed since the plan was made (${found === null ? 'it is gone' : options.replaces === null ? 'it exists now' : 'other content'}): it was not overwritten`,
+        { host: host.label, hint: 'plan again, read the new diff, and apply that plan' },
+      )
+  }
   if (previous && previous.equals(data)) return { changed: false, backupPath: null }
   const backupPath = previous && options.backup !== false ? backupPathFor(path) : null
   const mode = options.mode ?? 0o644
@@ -171,6 +185,7 @@ export async function writeRemoteFileAtomic(
   await host.script(SUDO_WRITE_SCRIPT, [path, backupPath ?? '', mode.toString(8)], {
     sudo: true,
     stdin: data,
+    writes: path,
   })
   return { changed: true, backupPath }
 }

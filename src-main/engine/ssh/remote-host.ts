@@ -26,6 +26,25 @@ export interface RunOptions {
   signal?: AbortSignal
   /** Do not report the command and its output as events (for polling that would flood the log). */
   quiet?: boolean
+  /** The command writes this file and nothing else (the guard checks the write, not the argv). */
+  writes?: string
+}
+
+/**
+ * What may change a host right now. While a plan is made nothing may; while it is applied, only
+ * the change being executed. Reads (`RemoteHost.read`) are always allowed.
+ */
+export interface ChangeGuard {
+  /** null when allowed; otherwise why not, for the error. */
+  check(operation: GuardedOperation): string | null
+}
+
+export type GuardedOperation =
+  | { kind: 'command'; argv: readonly string[]; sudo: boolean }
+  | { kind: 'write'; path: string }
+
+export class UnplannedChangeError extends EngineError {
+  override name = 'UnplannedChangeError'
 }
 
 export class CommandFailedError extends EngineError {
@@ -59,6 +78,7 @@ export class RemoteHost {
   private activeChannels = 0
   private readonly waiting: (() => void)[] = []
   private closed = false
+  private guard: ChangeGuard | null = null
   /** Rejects when the connection ends, so no command waits forever on a channel that died with it. */
   private readonly lost: Promise<never>
 
@@ -132,8 +152,46 @@ export class RemoteHost {
     }
   }
 
+  /** Puts a guard in place (null removes it); returns the one it replaced. */
+  setGuard(guard: ChangeGuard | null): ChangeGuard | null {
+    const previous = this.guard
+    this.guard = guard
+    return previous
+  }
+
+  /** Refuses an operation the guard does not allow, saying what and why. */
+  checkChange(operation: GuardedOperation): void {
+    const why = this.guard?.check(operation)
+    if (!why) return
+    const what =
+      operation.kind === 'command'
+        ? `run \`${commandLine(operation.argv).slice(0, 200)}\`${operation.sudo ? ' as root' : ''}`
+        : `write ${operation.path}`
+    throw new UnplannedChangeError(`Refused to ${what}: ${why}`, {
+      host: this.label,
+      hint: 'this is a bug in the step that asked: nothing outside the approved plan runs; plan again',
+    })
+  }
+
+  /**
+   * Runs a command that only reads the host (a probe, a status, an HTTP GET from it): allowed
+   * while planning and between planned changes. Everything else goes through exec/run.
+   */
+  read(argv: readonly string[], options: RunOptions = {}): Promise<ExecResult> {
+    return this.execute(argv, options)
+  }
+
   /** Runs a command built from an argument array; returns the result whatever the exit code. */
   async exec(argv: readonly string[], options: RunOptions = {}): Promise<ExecResult> {
+    this.checkChange(
+      options.writes !== undefined
+        ? { kind: 'write', path: options.writes }
+        : { kind: 'command', argv, sudo: !!options.sudo },
+    )
+    return this.execute(argv, options)
+  }
+
+  private async execute(argv: readonly string[], options: RunOptions): Promise<ExecResult> {
     let fullArgv = argv
     let stdin = options.stdin
     if (options.sudo) {
@@ -171,6 +229,18 @@ export class RemoteHost {
     return result
   }
 
+  /** Like `script`, for a script that only reads the host (see `read`). */
+  async readScript(
+    script: string,
+    args: readonly string[] = [],
+    options: RunOptions = {},
+  ): Promise<ExecResult> {
+    const argv = scriptCommand(script, args)
+    const result = await this.read(argv, options)
+    if (result.code !== 0) throw new CommandFailedError(argv, result, this.label)
+    return result
+  }
+
   /** Runs a fixed script with its inputs as positional parameters ($1, $2 ...). */
   script(
     script: string,
@@ -183,7 +253,7 @@ export class RemoteHost {
   /** The login's uid and how it becomes root, asked once per connection. */
   async identity(): Promise<Identity> {
     if (!this.identityInfo) {
-      const result = await this.exec(scriptCommand(DETECT_PRIVILEGE_SCRIPT), { quiet: true })
+      const result = await this.read(scriptCommand(DETECT_PRIVILEGE_SCRIPT), { quiet: true })
       this.identityInfo = parseIdentity(result.stdout)
     }
     return this.identityInfo

@@ -1,8 +1,10 @@
 import { renderBandersnatchConf } from '../config/bandersnatch-conf'
 import { EngineError } from '../errors'
+import { fileRead } from '../plan/state-request'
 import type { MirrorSite } from '../site'
+import { planFile } from './managed-file'
 import { mirrorLayout, VENV_PYTHON } from './mirror-layout'
-import { planManagedFile, writeManagedFile } from './managed-file'
+import checkFilters from './scripts/check-bandersnatch-filters.py?raw'
 import type { Step } from './step'
 
 export function bandersnatchConfFor(mirror: MirrorSite): string {
@@ -20,49 +22,22 @@ export function bandersnatchConfFor(mirror: MirrorSite): string {
   })
 }
 
-/** Reads the written file back the way bandersnatch does (configparser) and checks the filter. */
-const CHECK_FILTERS = `
-import configparser, sys
-c = configparser.ConfigParser()
-c.read(sys.argv[1])
-plugins = c.get("plugins", "enabled").split()
-assert "project_requirements_pinned" in plugins and "project_requirements" in plugins, plugins
-print(c.get("allowlist", "requirements_path"), c.get("allowlist", "requirements").strip())
-`
-
 export const bandersnatchConfigStep: Step = {
   id: 'config',
   title: 'Write bandersnatch.conf',
-  async check(ctx) {
-    const change = await planManagedFile(
-      ctx.host,
-      { path: mirrorLayout(ctx.site.mirror).conf, content: bandersnatchConfFor(ctx.site.mirror) },
-      '',
-    )
-    return {
-      done: change === null,
-      summary: change ? 'bandersnatch.conf differs' : 'bandersnatch.conf is current',
-    }
-  },
+  reads: (site) => [fileRead(mirrorLayout(site.mirror).conf)],
   async plan(ctx) {
-    const layout = mirrorLayout(ctx.site.mirror)
-    const change = await planManagedFile(
-      ctx.host,
-      { path: layout.conf, content: bandersnatchConfFor(ctx.site.mirror) },
+    const change = planFile(
+      ctx.state,
+      ctx.host.label,
+      { path: mirrorLayout(ctx.site.mirror).conf, content: bandersnatchConfFor(ctx.site.mirror) },
       'Write bandersnatch.conf (mirrors only the pinned requirements)',
     )
     return { changes: change ? [change] : [], notes: [] }
   },
-  async apply(ctx) {
-    await writeManagedFile(ctx.host, {
-      path: mirrorLayout(ctx.site.mirror).conf,
-      content: bandersnatchConfFor(ctx.site.mirror),
-      mode: 0o644,
-    })
-  },
   async verify(ctx) {
     const layout = mirrorLayout(ctx.site.mirror)
-    const result = await ctx.host.exec([VENV_PYTHON, '-c', CHECK_FILTERS, layout.conf], {
+    const result = await ctx.host.read([VENV_PYTHON, '-c', checkFilters, layout.conf], {
       quiet: true,
     })
     if (result.code !== 0)

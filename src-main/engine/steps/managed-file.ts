@@ -1,33 +1,56 @@
+import { createHash } from 'node:crypto'
 import { unifiedDiff } from '../config/diff'
-import { readRemoteFile, writeRemoteFileAtomic, type WriteResult } from '../ssh/files'
-import type { RemoteHost } from '../ssh/remote-host'
-import type { Change } from './step'
+import type { FileChange } from '../plan/change'
+import type { FileState, HostState } from '../plan/host-state'
 
 /** A file a step keeps at a wanted content. */
 export interface ManagedFile {
   path: string
   content: string
-  /** Mode for a new file. */
+  /** Mode for a new file (an existing one keeps its own). */
   mode?: number
+  /** Written as root (system files); otherwise as the login user (files under the mirror). */
+  asRoot?: boolean
+  /** Keep the previous content beside it (default true). */
+  backup?: boolean
 }
 
-/** The change that would bring the file to its content (a diff), or null when it already is. */
-export async function planManagedFile(
-  host: RemoteHost,
+export const sha256 = (text: string | Buffer): string =>
+  createHash('sha256').update(text).digest('hex')
+
+/**
+ * The change that brings the file to its content, from what the plan read of it (its hash, mode
+ * and owner), or null when it already is. Throws when the path is not a plain readable file.
+ */
+export function planFile(
+  state: HostState,
+  host: string,
   file: ManagedFile,
   summary: string,
-): Promise<Change | null> {
-  const current = await readRemoteFile(host, file.path)
-  const before = current === null ? null : current.toString('utf8')
-  const diff = unifiedDiff(before, file.content, { path: file.path })
-  return diff ? { kind: 'file', summary, path: file.path, diff } : null
+): FileChange | null {
+  return fileChange(state.file(file.path), state.text(file.path, host), state.facts.user, file, summary)
 }
 
-export function writeManagedFile(host: RemoteHost, file: ManagedFile): Promise<WriteResult> {
-  return writeRemoteFileAtomic(
-    host,
-    file.path,
-    file.content,
-    file.mode === undefined ? {} : { mode: file.mode },
-  )
+/** The same from a file read on its own (a path that depends on another file's content). */
+export function fileChange(
+  current: FileState,
+  before: string | null,
+  login: string,
+  file: ManagedFile,
+  summary: string,
+): FileChange | null {
+  if (before === file.content) return null
+  const present = current.status === 'present' ? current : null
+  return {
+    kind: 'file',
+    summary,
+    path: file.path,
+    content: file.content,
+    replaces: before === null ? null : sha256(before),
+    mode: present ? present.mode : (file.mode ?? 0o644),
+    owner: present ? present.owner : file.asRoot ? 'root' : login,
+    sudo: !!file.asRoot,
+    backup: file.backup ?? true,
+    diff: unifiedDiff(before, file.content, { path: file.path }),
+  }
 }

@@ -8,7 +8,7 @@ export const UV = `${TOOLS_VENV}/bin/uv`
 export const VENV_PYTHON = `${TOOLS_VENV}/bin/python`
 
 /** Everything the wizard writes for one mirror lives under its directory; only `web/` is served. */
-export function mirrorLayout(mirror: MirrorSite) {
+export function mirrorLayout(mirror: Pick<MirrorSite, 'directory'>) {
   const dir = mirror.directory.replace(/\/+$/, '')
   const state = `${dir}/.pip-mirror`
   return {

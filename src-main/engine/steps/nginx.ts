@@ -2,12 +2,15 @@ import { nginxSiteName, renderNginxSite } from '../config/nginx-site'
 import { EngineError } from '../errors'
 import type { HostFacts } from '../remote/facts'
 import { describeHttpResult, httpGetFromHost, type HttpResult } from '../remote/http-get'
-import { readRemoteFile, writeRemoteFileAtomic } from '../ssh/files'
-import type { RemoteHost } from '../ssh/remote-host'
+import { command, type Change, type CommandChange, type FileChange, type RollbackChange } from '../plan/change'
+import { fileRead, linkRead } from '../plan/state-request'
+import { scriptCommand } from '../remote/quote'
 import { mirrorUrl, type MirrorSite } from '../site'
-import { planManagedFile } from './managed-file'
+import { planFile, sha256 } from './managed-file'
 import { mirrorLayout } from './mirror-layout'
-import type { Change, Step, StepContext } from './step'
+import { aptInstall } from './python-tools'
+import reloadOrStart from './scripts/nginx-reload-or-start.sh?raw'
+import type { PlanContext, Step } from './step'
 
 const SITES_AVAILABLE = '/etc/nginx/sites-available'
 const SITES_ENABLED = '/etc/nginx/sites-enabled'
@@ -43,108 +46,91 @@ export function nginxReloadArgv(facts: Pick<HostFacts, 'init' | 'nginx'>): {
     : { argv: ['nginx'], summary: 'Start nginx (no systemd on this host)' }
 }
 
-async function symlinkIsCurrent(
-  host: RemoteHost,
-  enabled: string,
-  available: string,
-): Promise<boolean> {
-  const result = await host.exec(['readlink', enabled], { quiet: true })
-  return result.code === 0 && result.stdout.trim() === available
+/** The reload-or-start for a plan that installs nginx: whether it runs afterwards is not known yet. */
+export function nginxTakeConfig(): CommandChange {
+  return command('Reload nginx, or start it if it does not run', scriptCommand(reloadOrStart))
 }
 
-/**
- * Writes the site, enables it and checks the whole configuration with `nginx -t`. On failure it
- * puts back what was there, so the running nginx (never reloaded) keeps serving as before.
- */
-async function installSite(ctx: StepContext): Promise<void> {
-  const { host } = ctx
-  const paths = nginxSitePaths(ctx.site.mirror)
-  const previous = await readRemoteFile(host, paths.available)
-  const linkWasCurrent = await symlinkIsCurrent(host, paths.enabled, paths.available)
-  const previousLink = (await host.exec(['readlink', paths.enabled], { quiet: true })).stdout.trim()
-  await writeRemoteFileAtomic(host, paths.available, nginxSiteFor(ctx.site.mirror), {
-    mode: 0o644,
-    previous,
-  })
-  if (!linkWasCurrent)
-    await host.run(['ln', '-sfn', paths.available, paths.enabled], { sudo: true })
-  const test = await host.exec(['nginx', '-t'], { sudo: true })
-  if (test.code === 0) return
-  if (previous === null) await host.run(['rm', '-f', paths.available], { sudo: true })
-  else await writeRemoteFileAtomic(host, paths.available, previous, { backup: false })
-  if (!linkWasCurrent) {
-    if (previousLink) await host.run(['ln', '-sfn', previousLink, paths.enabled], { sudo: true })
-    else await host.run(['rm', '-f', paths.enabled], { sudo: true })
+/** What puts the site back as it was when `nginx -t` rejects the new configuration. */
+function rollback(
+  ctx: PlanContext,
+  paths: ReturnType<typeof nginxSitePaths>,
+  site: FileChange | null,
+  linkChanges: boolean,
+): RollbackChange[] {
+  const undo: RollbackChange[] = []
+  if (site) {
+    const previous = ctx.state.text(paths.available, ctx.host.label)
+    undo.push(
+      previous === null
+        ? command(`Remove the new ${paths.available}`, ['rm', '-f', '--', paths.available])
+        : {
+            ...site,
+            summary: `Put the previous ${paths.available} back`,
+            content: previous,
+            replaces: sha256(site.content),
+            backup: false,
+            diff: '',
+          },
+    )
   }
-  throw new EngineError(
-    `nginx -t rejected the configuration; the previous files are back and nginx was not reloaded:\n${test.stderr.trim()}`,
-    {
-      host: host.label,
-      hint: 'the message above names the file and line; another site may use the same address and port',
-    },
-  )
+  if (linkChanges) {
+    const previousLink = ctx.state.link(paths.enabled)
+    undo.push(
+      previousLink
+        ? command(`Point ${paths.enabled} back at ${previousLink}`, [
+            'ln',
+            '-sfn',
+            previousLink,
+            paths.enabled,
+          ])
+        : command(`Remove ${paths.enabled}`, ['rm', '-f', '--', paths.enabled]),
+    )
+  }
+  return undo
 }
 
 export const nginxStep: Step = {
   id: 'nginx',
   title: 'Serve the mirror with nginx',
-  async check(ctx) {
-    const plan = await this.plan(ctx)
-    return {
-      done: plan.changes.length === 0,
-      summary: plan.changes.map((c) => c.summary).join('; ') || 'nginx serves the mirror',
-    }
+  reads(site) {
+    const paths = nginxSitePaths(site.mirror)
+    return [fileRead(paths.available), linkRead(paths.enabled)]
   },
   async plan(ctx) {
-    const facts = await ctx.facts()
+    const { facts } = ctx
     const paths = nginxSitePaths(ctx.site.mirror)
     const changes: Change[] = []
-    if (!facts.nginx.installed)
-      changes.push({
-        kind: 'command',
-        summary: 'Install nginx',
-        argv: ['env', 'DEBIAN_FRONTEND=noninteractive', 'apt-get', 'install', '-y', 'nginx'],
-        sudo: true,
-      })
-    const site = await planManagedFile(
-      ctx.host,
-      { path: paths.available, content: nginxSiteFor(ctx.site.mirror) },
+    if (!facts.nginx.installed) changes.push(...aptInstall('Install nginx', ['nginx']))
+    const site = planFile(
+      ctx.state,
+      ctx.host.label,
+      { path: paths.available, content: nginxSiteFor(ctx.site.mirror), asRoot: true },
       `Write the nginx site ${paths.name}`,
     )
     if (site) changes.push(site)
-    if (!(await symlinkIsCurrent(ctx.host, paths.enabled, paths.available)))
-      changes.push({
-        kind: 'command',
-        summary: `Enable the site ${paths.name}`,
-        argv: ['ln', '-sfn', paths.available, paths.enabled],
-        sudo: true,
-      })
+    const linkChanges = ctx.state.link(paths.enabled) !== paths.available
+    if (linkChanges)
+      changes.push(
+        command(`Enable the site ${paths.name}`, ['ln', '-sfn', paths.available, paths.enabled]),
+      )
     if (changes.length > 0 || !facts.nginx.running) {
-      changes.push({
-        kind: 'command',
-        summary: 'Check the whole nginx configuration',
-        argv: ['nginx', '-t'],
-        sudo: true,
-      })
-      const reload = nginxReloadArgv(facts)
-      changes.push({ kind: 'command', summary: reload.summary, argv: reload.argv, sudo: true })
+      changes.push(
+        command('Check the whole nginx configuration', ['nginx', '-t'], {
+          onFailure: rollback(ctx, paths, site, linkChanges),
+          failure: {
+            message: 'nginx -t rejected the configuration; nginx was not reloaded',
+            hint: 'the message names the file and line; another site may use the same address and port',
+          },
+        }),
+      )
+      if (!facts.nginx.installed) changes.push(nginxTakeConfig())
+      else {
+        const reload = nginxReloadArgv(facts)
+        changes.push(command(reload.summary, reload.argv))
+      }
     }
     return { changes, notes: [`served at ${mirrorUrl(ctx.site.mirror)}/simple/`] }
-  },
-  async apply(ctx, plan) {
-    if (plan.changes.some((c) => c.kind === 'command' && c.argv.includes('apt-get'))) {
-      await ctx.host.run(['env', 'DEBIAN_FRONTEND=noninteractive', 'apt-get', 'update', '-q'], {
-        sudo: true,
-      })
-      await ctx.host.run(
-        ['env', 'DEBIAN_FRONTEND=noninteractive', 'apt-get', 'install', '-y', 'nginx'],
-        { sudo: true },
-      )
-    }
-    await installSite(ctx)
-    const facts = await ctx.facts(true)
-    await ctx.host.run(nginxReloadArgv(facts).argv, { sudo: true })
-    await ctx.facts(true)
   },
   async verify(ctx) {
     const url = `${mirrorUrl(ctx.site.mirror)}/simple/`

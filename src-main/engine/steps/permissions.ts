@@ -1,36 +1,34 @@
 import { EngineError } from '../errors'
 import { diagnoseMirror, probeTargets } from '../permissions/diagnose'
-import { confirmMirrorAnswers, executeRepairPlan, planRepair } from '../permissions/repair'
-import type { RepairMode, RepairPlan } from '../permissions/repair-plan'
-import type { Step } from './step'
+import { confirmMirrorAnswers, planRepair } from '../permissions/repair'
+import type { RepairMode } from '../permissions/repair-plan'
+import type { Finding, Step } from './step'
+
+/** What the repair's plan hands on: its mode, how many entries change, what it cannot fix. */
+export interface RepairOutputs {
+  mode: RepairMode
+  entries: number
+  unfixable: Finding[]
+}
 
 /**
  * Lets nginx read the mirror: plan = the repair plan (what changes on which paths, how many
- * entries), apply = that repair as root, verify = the simple index and a package file answer
- * 200 from the host. `seed` is the original procedure's blunt fix, only when chosen.
+ * entries), the runner executes exactly those changes as root, verify = the simple index and a
+ * package file answer 200 from the host. `seed` is the original procedure's blunt fix, only when
+ * chosen.
  */
-export function permissionsStep(mode: RepairMode = 'least'): Step<RepairPlan> {
+export function permissionsStep(mode: RepairMode = 'least'): Step<RepairOutputs> {
   return {
     id: 'permissions',
     title: 'Let nginx read the mirror',
-    async check(ctx) {
-      const diagnosis = await diagnoseMirror(ctx.host, ctx.site)
-      const blockers = diagnosis.findings.filter((finding) => finding.severity === 'blocker')
-      return {
-        done: diagnosis.healthy,
-        summary: diagnosis.healthy
-          ? `${diagnosis.nginx.user?.name ?? 'nginx'} can read the mirror; ${diagnosis.baseUrl}simple/ answers 200`
-          : blockers.map((finding) => finding.title).join('; ') || 'the mirror does not answer 200',
-      }
-    },
     async plan(ctx) {
       const plan = await planRepair(ctx.host, ctx.site, { mode })
       for (const finding of plan.diagnosis.findings) ctx.finding(finding)
-      return plan
-    },
-    async apply(ctx, plan) {
-      ctx.log(`repair (${plan.mode}): ${plan.entries} entries to change`)
-      await executeRepairPlan(ctx.host, plan)
+      return {
+        changes: plan.changes,
+        notes: plan.notes,
+        outputs: { mode, entries: plan.entries, unfixable: plan.unfixable },
+      }
     },
     async verify(ctx) {
       const diagnosis = await diagnoseMirror(ctx.host, ctx.site)

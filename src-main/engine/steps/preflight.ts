@@ -5,7 +5,8 @@ import { upstreamSizes } from '../remote/upstream-sizes'
 import { mirrorRequirements } from '../site-file'
 import { parseRequirement, type Site } from '../site'
 import { chooseBandersnatch } from './bandersnatch-release'
-import type { Finding, Step, StepContext } from './step'
+import { mirrorCurrentReads, mirrorIsCurrent } from './mirror-current'
+import type { Finding, PlanContext, Step } from './step'
 
 const SUPPORTED = ['debian', 'ubuntu']
 /** Room kept free beyond the mirror's own size: logs, the venv, metadata, a sync's temp files. */
@@ -69,7 +70,7 @@ function listenFindings(facts: HostFacts, site: Site): Finding[] {
   return []
 }
 
-async function privilegeFindings(ctx: StepContext, facts: HostFacts): Promise<Finding[]> {
+async function privilegeFindings(ctx: PlanContext, facts: HostFacts): Promise<Finding[]> {
   if (facts.sudo === 'none')
     return [
       {
@@ -87,13 +88,22 @@ async function privilegeFindings(ctx: StepContext, facts: HostFacts): Promise<Fi
           fix: 'enter the sudo password (CLI: PIP_MIRROR_SUDO_PASSWORD)',
         },
       ]
-    await ctx.host.run(['true'], { sudo: true })
+    // Asks sudo once, reading nothing: a wrong password fails here, before any change.
+    const check = await ctx.host.read(['true'], { sudo: true, quiet: true })
+    if (check.code !== 0)
+      return [
+        {
+          severity: 'blocker',
+          title: `sudo does not accept ${facts.user}'s password`,
+          fix: 'check the sudo password (CLI: PIP_MIRROR_SUDO_PASSWORD)',
+        },
+      ]
   }
   return []
 }
 
 async function diskAndUpstreamFindings(
-  ctx: StepContext,
+  ctx: PlanContext,
   facts: HostFacts,
 ): Promise<{ findings: Finding[]; note: string }> {
   const { mirror } = ctx.site
@@ -152,16 +162,17 @@ export function hostFindings(facts: HostFacts, site: Site): Finding[] {
   return [...osFindings(facts), ...pythonFindings(facts), ...listenFindings(facts, site)]
 }
 
-/** Refuses early, with a reason and a fix, every host the later steps would fail on. */
+/**
+ * Refuses early, with a reason and a fix, every host the later steps would fail on. A read-only
+ * step: it plans no change. The upstream and the disk are asked about only when the mirror is not
+ * already current (a converged host costs no request to the upstream).
+ */
 export const preflightStep: Step = {
   id: 'preflight',
   title: 'Check the host',
-  async check(ctx) {
-    const facts = await ctx.facts(true)
-    return { done: true, summary: `${facts.os.name}, Python ${facts.python?.version ?? 'missing'}` }
-  },
+  reads: (site) => mirrorCurrentReads(site),
   async plan(ctx) {
-    const facts = await ctx.facts(true)
+    const facts = ctx.facts
     const findings = [
       ...osFindings(facts),
       ...pythonFindings(facts),
@@ -173,9 +184,13 @@ export const preflightStep: Step = {
       `nginx: ${facts.nginx.installed ? (facts.nginx.running ? 'running' : 'installed, not running') : 'not installed'} (user ${facts.nginx.user}, from ${facts.nginx.userSource})`,
     ]
     if (!findings.some((f) => f.severity === 'blocker')) {
-      const upstream = await diskAndUpstreamFindings(ctx, facts)
-      findings.push(...upstream.findings)
-      if (upstream.note) notes.push(upstream.note)
+      if (mirrorIsCurrent(ctx.state, ctx.site, ctx.host.label))
+        notes.push('the mirror holds the current requirements: nothing to fetch from the upstream')
+      else {
+        const upstream = await diskAndUpstreamFindings(ctx, facts)
+        findings.push(...upstream.findings)
+        if (upstream.note) notes.push(upstream.note)
+      }
     }
     for (const finding of findings) ctx.finding(finding)
     const blockers = findings.filter((f) => f.severity === 'blocker')
@@ -192,6 +207,4 @@ export const preflightStep: Step = {
       )
     return { changes: [], notes }
   },
-  async apply() {},
-  async verify() {},
 }

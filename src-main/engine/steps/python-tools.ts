@@ -1,8 +1,16 @@
 import type { HostFacts } from '../remote/facts'
 import type { MirrorSite } from '../site'
-import type { Change, StepContext, StepPlan } from './step'
+import { command, type CommandChange } from '../plan/change'
 
 const APT = ['env', 'DEBIAN_FRONTEND=noninteractive', 'apt-get']
+
+/** apt's package lists, refreshed before anything is installed with it (a fresh host has none). */
+export const APT_UPDATE = command("Refresh apt's package lists", [...APT, 'update', '-q'])
+
+/** `apt-get install -y` of the packages, the lists refreshed first. */
+export function aptInstall(summary: string, packages: readonly string[]): CommandChange[] {
+  return [APT_UPDATE, command(summary, [...APT, 'install', '-y', ...packages])]
+}
 
 /** pip's options for hosts that reach PyPI only through an internal index or a proxy. */
 export function pipIndexArgs(mirror: MirrorSite): string[] {
@@ -12,27 +20,19 @@ export function pipIndexArgs(mirror: MirrorSite): string[] {
   ]
 }
 
-/** Debian's python3 cannot make a venv without python3-venv: the change that installs it, if needed. */
-export function venvModuleChanges(facts: HostFacts): Change[] {
+/** Debian's python3 cannot make a venv without python3-venv: the changes that install it, if needed. */
+export function venvModuleChanges(facts: HostFacts): CommandChange[] {
   if (facts.python?.hasVenv) return []
-  return [
-    {
-      kind: 'command',
-      summary: 'Install Python and its venv module',
-      argv: [...APT, 'install', '-y', 'python3', 'python3-venv'],
-      sudo: true,
-    },
-  ]
+  return aptInstall('Install Python and its venv module', ['python3', 'python3-venv'])
 }
 
-/** Runs a plan's commands in order, refreshing apt's package lists first when one installs with it. */
-export async function runPlannedCommands(ctx: StepContext, plan: StepPlan): Promise<void> {
-  const commands = plan.changes.filter((c) => c.kind === 'command')
-  if (commands.some((c) => c.argv.includes('apt-get')))
-    await ctx.host.run([...APT, 'update', '-q'], { sudo: true })
-  for (const change of commands) {
-    ctx.log(change.summary)
-    await ctx.host.run(change.argv, { sudo: change.sudo, signal: ctx.signal })
-  }
-  await ctx.facts(true)
+/** Removes repeats of the same command (apt's lists refreshed once per plan step). */
+export function withoutRepeats<T extends { argv: readonly string[] }>(changes: readonly T[]): T[] {
+  const seen = new Set<string>()
+  return changes.filter((change) => {
+    const key = JSON.stringify(change.argv)
+    if (seen.has(key)) return false
+    seen.add(key)
+    return true
+  })
 }

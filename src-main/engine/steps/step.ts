@@ -1,17 +1,20 @@
+import type { HostState } from '../plan/host-state'
+import type { StateRequest } from '../plan/state-request'
 import type { HostFacts } from '../remote/facts'
 import type { RemoteHost } from '../ssh/remote-host'
 import type { Site } from '../site'
+import type { Change } from '../plan/change'
 
-/** One change a step would make, as data: shown to the operator before anything is touched. */
-export type Change =
-  | { kind: 'command'; summary: string; argv: readonly string[]; sudo: boolean }
-  | { kind: 'file'; summary: string; path: string; diff: string }
+export type { Change, CommandChange, FileChange } from '../plan/change'
 
-export interface StepPlan {
-  /** Empty when the host already is as the step wants it. */
+/** One step's part of a plan: exactly what it changes, and what is worth saying besides. */
+export interface StepPlan<Out = unknown> {
+  /** In the order they run; empty when the host already is as the step wants it. */
   changes: Change[]
-  /** Things worth saying that are not changes ("bandersnatch 6.6.0: newest for Python 3.11"). */
+  /** Things worth saying that are not changes ("bandersnatch 6.8.0: newest for Python 3.11"). */
   notes: string[]
+  /** What later steps of the same plan need from this one (serialisable: it is saved with it). */
+  outputs?: Out
 }
 
 export type Severity = 'blocker' | 'warning' | 'info'
@@ -27,32 +30,41 @@ export interface Finding {
   host?: string
 }
 
-export interface StepContext {
-  host: RemoteHost
+interface StepContextBase {
   site: Site
-  /** Facts gathered once per run (the preflight probe); re-probed on demand after changes. */
-  facts(refresh?: boolean): Promise<HostFacts>
+  /** Reads only (`host.read`): anything that would change the host is refused. */
+  host: RemoteHost
+  /** What an earlier step of this plan handed on. */
+  output<O>(step: Step<O, unknown>): O | undefined
   log(line: string): void
-  progress(done: number, total: number, label?: string): void
   finding(finding: Finding): void
-  /** Values steps hand on to later steps in the same run (for example the resolved requirements). */
-  readonly shared: Map<string, unknown>
   readonly signal: AbortSignal
 }
 
-/**
- * The step contract (Ansible's check and diff modes): `check` reads, `plan` says what would
- * change, `apply` changes it idempotently, `verify` proves the outcome from outside.
- */
-export interface Step<P extends StepPlan = StepPlan> {
-  id: string
-  title: string
-  check(ctx: StepContext): Promise<{ done: boolean; summary: string }>
-  plan(ctx: StepContext): Promise<P>
-  apply(ctx: StepContext, plan: P): Promise<void>
-  verify(ctx: StepContext): Promise<void>
+export interface PlanContext extends StepContextBase {
+  /** Everything the steps' `reads` asked for, read in one batch before any step planned. */
+  state: HostState
+  facts: HostFacts
 }
 
-export function emptyPlan(notes: string[] = []): StepPlan {
-  return { changes: [], notes }
+export interface VerifyContext extends StepContextBase {
+  /** The host's facts as they are now (probed again after the changes when `refresh`). */
+  facts(refresh?: boolean): Promise<HostFacts>
+  /** What an earlier step's verification proved in this run. */
+  proof<P>(step: Step<unknown, P>): P | undefined
+  progress(done: number, total: number, label?: string): void
+}
+
+/**
+ * The step contract (Terraform's saved plans, Ansible's check mode): `reads` names what the
+ * step's plan depends on, `plan` turns that state into exact changes (data), the runner executes
+ * those changes and nothing else, and `verify` proves the outcome from outside, reading only.
+ * A step without changes is a read-only probe.
+ */
+export interface Step<Out = unknown, Proof = unknown> {
+  id: string
+  title: string
+  reads?(site: Site): StateRequest[]
+  plan(ctx: PlanContext): Promise<StepPlan<Out>>
+  verify?(ctx: VerifyContext): Promise<Proof>
 }

@@ -1,168 +1,106 @@
-import { createHash } from 'node:crypto'
 import { EngineError } from '../errors'
-import { formatBytes } from '../format-bytes'
-import { readRemoteFile, writeRemoteFileAtomic } from '../ssh/files'
+import { command, type Change } from '../plan/change'
+import { fileRead } from '../plan/state-request'
+import type { HostFacts } from '../remote/facts'
 import { scriptCommand } from '../remote/quote'
-import type { RemoteHost } from '../ssh/remote-host'
-import type { MirrorSite } from '../site'
-import {
-  followSync,
-  startDetachedSync,
-  syncLogTail,
-  syncState,
-  detachedSyncArgv,
-} from '../sync/sync-job'
-import { BANDERSNATCH, mirrorLayout } from './mirror-layout'
+import type { MirrorSite, Site } from '../site'
+import { detachedSyncArgv } from '../sync/sync-job'
+import { mirrorCurrentReads, syncIsCurrent } from './mirror-current'
+import { BANDERSNATCH, mirrorLayout, type MirrorLayout } from './mirror-layout'
 import { parsePinnedRequirements } from './pinned-requirements'
-import type { Step, StepContext } from './step'
+import { plannedSyncState } from './probes'
+import { requirementsStep } from './requirements'
+import prepareSync from './scripts/prepare-sync.sh?raw'
+import recordSyncedInputs from './scripts/record-synced-inputs.sh?raw'
+import missingIndexPages from './scripts/missing-index-pages.sh?raw'
+import { readRemoteFile } from '../ssh/files'
+import type { PlanContext, Step } from './step'
 
-/** Less free space than this after a failed sync means the disk filled up. */
-const FULL_DISK_BYTES = 1024 * 1024
-
-/** What a sync mirrored: the config and the pinned requirements it read. */
-async function syncInputs(host: RemoteHost, mirror: MirrorSite): Promise<string> {
-  const layout = mirrorLayout(mirror)
-  const [conf, txt] = await Promise.all([
-    readRemoteFile(host, layout.conf),
-    readRemoteFile(host, layout.requirementsTxt),
-  ])
-  return createHash('sha256')
-    .update(conf ?? '')
-    .update('\0')
-    .update(txt ?? '')
-    .digest('hex')
+/**
+ * A sync, in order: clear the previous sync's exit file, start bandersnatch detached (the run
+ * follows it to its end, reading its log), and record what it mirrored. `why` opens the summary.
+ */
+export function syncChanges(
+  layout: MirrorLayout,
+  facts: Pick<HostFacts, 'init' | 'user' | 'uid'>,
+  summary: string,
+): Change[] {
+  const start = detachedSyncArgv(layout, facts)
+  return [
+    command(
+      'Clear what the previous sync left (its exit file)',
+      scriptCommand(prepareSync, [layout.state, layout.syncExit, layout.syncPid]),
+      { sudo: false },
+    ),
+    command(summary, start.argv, {
+      sudo: start.sudo,
+      waitFor: { what: 'sync', directory: layout.dir },
+    }),
+    command(
+      'Record what the sync mirrored',
+      scriptCommand(recordSyncedInputs, [layout.conf, layout.requirementsTxt, layout.syncedInputs]),
+      { sudo: false },
+    ),
+  ]
 }
 
-async function isSynced(ctx: StepContext): Promise<boolean> {
+/** The sync step's plan; `force` syncs even a current mirror (what the upstream changed since). */
+export function planSync(ctx: PlanContext, force: boolean): { changes: Change[]; notes: string[] } {
   const layout = mirrorLayout(ctx.site.mirror)
-  const [state, recorded, wanted] = await Promise.all([
-    syncState(ctx.host, layout),
-    readRemoteFile(ctx.host, layout.syncedInputs),
-    syncInputs(ctx.host, ctx.site.mirror),
-  ])
-  return state.kind !== 'running' && !state.todo && recorded?.toString('utf8').trim() === wanted
-}
-
-/** Follows the running sync to its end, then says whether it mirrored everything. */
-async function waitForSync(ctx: StepContext, pid: number): Promise<void> {
-  const layout = mirrorLayout(ctx.site.mirror)
-  await followSync(ctx.host, layout, pid, {
-    onLine: (line) => ctx.log(line),
-    onProgress: (done, all) => ctx.progress(done, all ?? done, 'projects'),
-    signal: ctx.signal,
-  })
-  if (ctx.signal.aborted)
-    throw new EngineError('Stopped following the sync; it goes on running on the host', {
-      host: ctx.host.label,
-      hint: 'apply again (or open the dashboard) to reattach to it',
-    })
-  const state = await syncState(ctx.host, layout)
+  const state = plannedSyncState(ctx.state, layout)
   if (state.kind === 'running')
-    throw new EngineError('Lost the sync while following it; it is still running', {
-      host: ctx.host.label,
-      hint: 'apply again to reattach',
-    })
-  const exitCode = state.kind === 'finished' ? state.exitCode : null
-  if (exitCode !== 0 || state.todo) {
-    const [tail, facts] = await Promise.all([syncLogTail(ctx.host, layout, 15), ctx.facts(true)])
-    const free = facts.disk?.freeBytes ?? Infinity
-    const full = free < FULL_DISK_BYTES
-    const what =
-      exitCode === null
-        ? 'The sync was stopped before it finished'
-        : `bandersnatch ${exitCode === 0 ? 'left unfinished work (a todo file)' : `exited with code ${exitCode}`}`
-    throw new EngineError(
-      `${what}${full ? `: the filesystem of ${layout.dir} is full (${formatBytes(free)} free)` : ''}${tail.trim() ? `:\n${tail.trim()}` : ''}`,
-      {
-        host: ctx.host.label,
-        hint: full
-          ? `free space on ${facts.disk?.mount ?? 'that filesystem'}, then apply again: bandersnatch resumes where it stopped`
-          : `read ${layout.syncLog} on the host; apply again to resume (bandersnatch continues from its todo list)`,
-      },
-    )
+    return {
+      changes: [
+        {
+          kind: 'wait',
+          summary: `Reattach to the sync already running (pid ${state.pid}) and follow it to its end`,
+          waitFor: { what: 'sync', directory: layout.dir },
+        },
+      ],
+      notes: [],
+    }
+  const resolves = ctx.output(requirementsStep)?.resolves ?? false
+  if (!force && !resolves && syncIsCurrent(ctx.state, ctx.site, ctx.host.label))
+    return { changes: [], notes: ['the mirror already holds the current requirements'] }
+  const txt = ctx.state.text(layout.requirementsTxt, ctx.host.label) ?? ''
+  const projects = new Set(parsePinnedRequirements(txt).map((p) => p.name)).size
+  const summary = force
+    ? 'Run `bandersnatch mirror` detached now: it fetches what the upstream changed since the last sync'
+    : `Run \`${BANDERSNATCH} mirror\` detached${projects && !resolves ? ` for ${projects} projects` : ''}; it survives a lost connection`
+  return {
+    changes: syncChanges(layout, ctx.facts, summary),
+    notes: state.todo
+      ? ['an earlier sync did not finish: bandersnatch resumes it from its todo list']
+      : [],
   }
 }
 
-/** Prints each project (after the web dir argument) that has no index page. */
-const MISSING_INDEX_PAGES =
-  'web=$1; shift; cd "$web" && for p in "$@"; do [ -s "simple/$p/index.html" ] || echo "$p"; done'
+export function syncReads(site: Site) {
+  return [...mirrorCurrentReads(site), fileRead(mirrorLayout(site.mirror).requirementsTxt)]
+}
+
+/** Proves every pinned project has its index page in the mirror's web/ (read on the host). */
+export async function verifyIndexPages(
+  ctx: { host: PlanContext['host']; site: { mirror: MirrorSite } },
+): Promise<void> {
+  const layout = mirrorLayout(ctx.site.mirror)
+  const txt = (await readRemoteFile(ctx.host, layout.requirementsTxt))?.toString('utf8') ?? ''
+  const names = [...new Set(parsePinnedRequirements(txt).map((p) => p.name))]
+  const result = await ctx.host.read(scriptCommand(missingIndexPages, [layout.web, ...names]), {
+    quiet: true,
+  })
+  const missing = result.stdout.trim().split('\n').filter(Boolean)
+  if (result.code !== 0 || missing.length > 0)
+    throw new EngineError(
+      `The mirror has no index page for: ${missing.join(', ') || '(could not look)'}`,
+      { host: ctx.host.label, hint: `read ${layout.syncLog}; apply again from the sync step` },
+    )
+}
 
 export const syncStep: Step = {
   id: 'sync',
   title: 'Mirror the packages',
-  async check(ctx) {
-    const done = await isSynced(ctx)
-    return {
-      done,
-      summary: done ? 'the mirror holds the current requirements' : 'a sync is needed',
-    }
-  },
-  async plan(ctx) {
-    const layout = mirrorLayout(ctx.site.mirror)
-    const state = await syncState(ctx.host, layout)
-    if (state.kind === 'running')
-      return {
-        changes: [
-          {
-            kind: 'command',
-            summary: `Reattach to the sync already running (pid ${state.pid})`,
-            argv: ['tail', '-f', layout.syncLog],
-            sudo: false,
-          },
-        ],
-        notes: [],
-      }
-    if (await isSynced(ctx))
-      return { changes: [], notes: ['the mirror already holds the current requirements'] }
-    const facts = await ctx.facts()
-    const { argv, sudo } = detachedSyncArgv(layout, facts)
-    const txt = (await readRemoteFile(ctx.host, layout.requirementsTxt))?.toString('utf8') ?? ''
-    const projects = new Set(parsePinnedRequirements(txt).map((p) => p.name)).size
-    return {
-      changes: [
-        {
-          kind: 'command',
-          summary: `Run \`${BANDERSNATCH} mirror\` detached${projects ? ` for ${projects} projects` : ''}; it survives a lost connection`,
-          argv,
-          sudo,
-        },
-      ],
-      notes: state.todo
-        ? ['an earlier sync did not finish: bandersnatch resumes it from its todo list']
-        : [],
-    }
-  },
-  async apply(ctx) {
-    const layout = mirrorLayout(ctx.site.mirror)
-    const state = await syncState(ctx.host, layout)
-    let pid: number
-    if (state.kind === 'running') {
-      ctx.log(`Reattaching to the sync running as pid ${state.pid}`)
-      pid = state.pid
-    } else {
-      pid = await startDetachedSync(ctx.host, layout, await ctx.facts())
-      ctx.log(`Sync started (pid ${pid}); log: ${layout.syncLog}`)
-    }
-    await waitForSync(ctx, pid)
-    await writeRemoteFileAtomic(
-      ctx.host,
-      layout.syncedInputs,
-      `${await syncInputs(ctx.host, ctx.site.mirror)}\n`,
-      { backup: false },
-    )
-  },
-  async verify(ctx) {
-    const layout = mirrorLayout(ctx.site.mirror)
-    const txt = (await readRemoteFile(ctx.host, layout.requirementsTxt))?.toString('utf8') ?? ''
-    const names = [...new Set(parsePinnedRequirements(txt).map((p) => p.name))]
-    const result = await ctx.host.exec(scriptCommand(MISSING_INDEX_PAGES, [layout.web, ...names]), {
-      quiet: true,
-    })
-    const missing = result.stdout.trim().split('\n').filter(Boolean)
-    if (result.code !== 0 || missing.length > 0)
-      throw new EngineError(
-        `The mirror has no index page for: ${missing.join(', ') || '(could not look)'}`,
-        { host: ctx.host.label, hint: `read ${layout.syncLog}; apply again from the sync step` },
-      )
-  },
+  reads: syncReads,
+  plan: async (ctx) => planSync(ctx, false),
+  verify: verifyIndexPages,
 }

@@ -6,7 +6,7 @@ import { mirrorUrl, type MirrorSite } from '../site'
 import { mirrorLayout, VENV_PYTHON } from './mirror-layout'
 import { parsePinnedRequirements, type PinnedRequirement } from './pinned-requirements'
 import { readRemoteFile } from '../ssh/files'
-import type { Step, StepContext } from './step'
+import type { Step, VerifyContext } from './step'
 
 export interface PackageCheck {
   name: string
@@ -55,7 +55,7 @@ async function pipDownload(
   const ip = mirror.serve.listen.split(':')[0] as string
   const specs = pins.map((p) => `${p.name}==${p.version}${p.marker ? ` ; ${p.marker}` : ''}`)
   const results = new Map<string, boolean | null>()
-  const all = await host.exec(
+  const all = await host.read(
     scriptCommand(PIP_DOWNLOAD_SCRIPT, [VENV_PYTHON, index, ip, ...specs]),
     { quiet: true },
   )
@@ -65,7 +65,7 @@ async function pipDownload(
   }
   // pip stops at the first failure: ask one by one to say which ones fail.
   for (const [i, pin] of pins.entries()) {
-    const one = await host.exec(
+    const one = await host.read(
       scriptCommand(PIP_DOWNLOAD_SCRIPT, [VENV_PYTHON, index, ip, specs[i] as string]),
       { quiet: true },
     )
@@ -75,7 +75,9 @@ async function pipDownload(
 }
 
 /** Proves the mirror from outside bandersnatch: HTTP for every project page, then a real pip download. */
-export async function verifyMirror(ctx: StepContext): Promise<PackageCheck[]> {
+export async function verifyMirror(
+  ctx: Pick<VerifyContext, 'host' | 'site'>,
+): Promise<PackageCheck[]> {
   const { mirror } = ctx.site
   const txt =
     (await readRemoteFile(ctx.host, mirrorLayout(mirror).requirementsTxt))?.toString('utf8') ?? ''
@@ -118,17 +120,10 @@ export function packageCheckFailed(check: PackageCheck): boolean {
   return check.page !== 200 || !check.listed || check.downloaded === false
 }
 
-export const verifyMirrorStep: Step = {
+/** Read-only: proves from outside bandersnatch that every pin is served and installs with pip. */
+export const verifyMirrorStep: Step<undefined, PackageCheck[]> = {
   id: 'verify',
   title: 'Prove the mirror works',
-  async check(ctx) {
-    const checks = await verifyMirror(ctx)
-    const failed = checks.filter(packageCheckFailed)
-    return {
-      done: failed.length === 0,
-      summary: `${checks.length - failed.length} of ${checks.length} packages install from the mirror`,
-    }
-  },
   async plan() {
     return {
       changes: [],
@@ -137,10 +132,8 @@ export const verifyMirrorStep: Step = {
       ],
     }
   },
-  async apply() {},
   async verify(ctx) {
     const checks = await verifyMirror(ctx)
-    ctx.shared.set('packageChecks', checks)
     for (const check of checks) {
       const skipped = check.downloaded === null ? ` (not downloaded here: ${check.marker})` : ''
       ctx.log(
@@ -166,5 +159,6 @@ export const verifyMirrorStep: Step = {
     ctx.log(
       `All ${checks.length} pinned releases are served and install with pip from ${mirrorUrl(ctx.site.mirror)}/simple`,
     )
+    return checks
   },
 }

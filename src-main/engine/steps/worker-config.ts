@@ -1,15 +1,14 @@
 import { z } from 'zod'
-import { unifiedDiff } from '../config/diff'
 import { setPipMirror, WorkerConfigError, type PipMirrorEdit } from '../config/worker-config'
 import { EngineError } from '../errors'
-import { writeRemoteFileAtomic } from '../ssh/files'
-import { readWorkerConfig, type WorkerConfigFile } from '../workers/worker-config-file'
+import { command } from '../plan/change'
+import { fileRead } from '../plan/state-request'
 import { runPythonJson } from '../remote/python'
+import { configJsonPath } from '../workers/worker-config-file'
 import type { WorkerTarget } from '../workers/worker-target'
-import type { StepContext, Step } from './step'
-
-/** Set by apply when config.json changed, so that a running worker is restarted to read it. */
-export const CONFIG_CHANGED = 'worker.configChanged'
+import { planFile } from './managed-file'
+import setFreshPipMirror from './scripts/set-fresh-pip-mirror.py?raw'
+import type { PlanContext, Step } from './step'
 
 /** What OpenLambda's Go decoder will read: the file parsed by another JSON parser than ours. */
 const READ_PIP_MIRROR = `
@@ -18,18 +17,18 @@ value = json.load(open(sys.argv[1], encoding="utf-8"))
 print(json.dumps({"pip_mirror": value.get("pip_mirror") if isinstance(value, dict) else None}))
 `
 
-function edit(ctx: StepContext, config: WorkerConfigFile, url: string): PipMirrorEdit {
+function edit(ctx: PlanContext, path: string, text: string, url: string): PipMirrorEdit {
   try {
-    return setPipMirror(config.text ?? '', url)
+    return setPipMirror(text, url)
   } catch (error) {
     if (!(error instanceof WorkerConfigError)) throw error
     ctx.finding({
       severity: 'blocker',
-      title: `${config.path} cannot be edited: ${error.message}`,
-      evidence: config.path,
+      title: `${path} cannot be edited: ${error.message}`,
+      evidence: path,
       fix: 'repair the JSON by hand, or recreate the file with ol worker init (that resets every setting)',
     })
-    throw new EngineError(`${error.message}. ${config.path} was left untouched`, {
+    throw new EngineError(`${error.message}. ${path} was left untouched`, {
       host: ctx.host.label,
       hint: 'repair the JSON by hand (the line and column are above), or move the file away and apply again to recreate it with ol worker init',
     })
@@ -37,57 +36,46 @@ function edit(ctx: StepContext, config: WorkerConfigFile, url: string): PipMirro
 }
 
 /** Points config.json's pip_mirror at the mirror, changing that field only. */
-export function workerConfigStep(target: WorkerTarget): Step {
+export function workerConfigStep(target: WorkerTarget): Step<{ configChanges: boolean }> {
   const { workerDir } = target.worker
+  const path = configJsonPath(workerDir)
   return {
     id: 'worker-config',
     title: 'Point the worker at the mirror (config.json pip_mirror)',
-    async check(ctx) {
-      const config = await readWorkerConfig(ctx.host, workerDir)
-      const done = config.text !== null && !edit(ctx, config, target.pipMirror).changed
-      return { done, summary: done ? `pip_mirror is ${target.pipMirror}` : 'pip_mirror differs' }
-    },
+    reads: () => [fileRead(path)],
     async plan(ctx) {
-      const config = await readWorkerConfig(ctx.host, workerDir)
-      if (config.text === null)
+      const text = ctx.state.text(path, ctx.host.label)
+      if (text === null)
         return {
           changes: [
-            {
-              kind: 'file',
-              summary: `Set pip_mirror to ${target.pipMirror} once ol worker init has created the file`,
-              path: config.path,
-              diff: '',
-            },
+            command(
+              `Set pip_mirror to ${target.pipMirror} in the config.json ol worker init writes (that value only)`,
+              ['python3', '-c', setFreshPipMirror, path, target.pipMirror],
+            ),
           ],
-          notes: [`${config.path} does not exist yet`],
+          notes: [`${path} does not exist yet`],
+          outputs: { configChanges: true },
         }
-      const change = edit(ctx, config, target.pipMirror)
+      const change = edit(ctx, path, text, target.pipMirror)
       if (!change.changed)
-        return { changes: [], notes: [`pip_mirror is already ${target.pipMirror}`] }
+        return {
+          changes: [],
+          notes: [`pip_mirror is already ${target.pipMirror}`],
+          outputs: { configChanges: false },
+        }
+      const file = planFile(
+        ctx.state,
+        ctx.host.label,
+        { path, content: change.text, asRoot: true },
+        `pip_mirror: ${JSON.stringify(change.previous ?? '(absent)')} → ${JSON.stringify(target.pipMirror)}`,
+      )
       return {
-        changes: [
-          {
-            kind: 'file',
-            summary: `pip_mirror: ${JSON.stringify(change.previous ?? '(absent)')} → ${JSON.stringify(target.pipMirror)}`,
-            path: config.path,
-            diff: unifiedDiff(config.text, change.text, { path: config.path }),
-          },
-        ],
+        changes: file ? [file] : [],
         notes: ['every other byte of config.json stays as it is; the previous file is kept'],
+        outputs: { configChanges: true },
       }
     },
-    async apply(ctx) {
-      const config = await readWorkerConfig(ctx.host, workerDir)
-      const change = edit(ctx, config, target.pipMirror)
-      if (!change.changed) return
-      const written = await writeRemoteFileAtomic(ctx.host, config.path, change.text, {
-        previous: Buffer.from(config.text ?? ''),
-      })
-      if (written.backupPath) ctx.log(`the previous config.json is kept as ${written.backupPath}`)
-      ctx.shared.set(CONFIG_CHANGED, true)
-    },
     async verify(ctx) {
-      const path = `${workerDir}/config.json`
       const seen = await runPythonJson(
         ctx.host,
         `Reading ${path}`,

@@ -3,7 +3,7 @@ import { locateOl } from '../workers/locate-ol'
 import { waitForWorker, workerLogTail, workerState } from '../workers/worker-process'
 import type { WorkerTarget } from '../workers/worker-target'
 import type { Step } from './step'
-import { downCommand, runWorkerCommands, upCommand } from './worker-start'
+import { downCommand, upCommand } from './worker-start'
 
 /** `ol worker down` when the worker answers; nothing when it is already stopped. */
 export function workerStopStep(target: WorkerTarget): Step {
@@ -11,10 +11,6 @@ export function workerStopStep(target: WorkerTarget): Step {
   return {
     id: 'worker-stop',
     title: 'Stop the worker',
-    async check(ctx) {
-      const state = await workerState(ctx.host, workerDir)
-      return { done: !state.answering, summary: state.answer }
-    },
     async plan(ctx) {
       const state = await workerState(ctx.host, workerDir)
       if (!state.answering)
@@ -23,9 +19,6 @@ export function workerStopStep(target: WorkerTarget): Step {
         changes: [downCommand(await locateOl(ctx.host, target.worker.ol), workerDir)],
         notes: [],
       }
-    },
-    async apply(ctx, plan) {
-      await runWorkerCommands(ctx, workerDir, plan.changes)
     },
     async verify(ctx) {
       const state = await workerState(ctx.host, workerDir)
@@ -45,15 +38,9 @@ export function workerRestartStep(target: WorkerTarget): Step {
   return {
     id: 'worker-restart',
     title: 'Restart the worker',
-    async check() {
-      return { done: false, summary: 'a restart always runs' }
-    },
     async plan(ctx) {
       const ol = await locateOl(ctx.host, target.worker.ol)
       return { changes: [downCommand(ol, workerDir), upCommand(ol, workerDir)], notes: [] }
-    },
-    async apply(ctx, plan) {
-      await runWorkerCommands(ctx, workerDir, plan.changes)
     },
     async verify(ctx) {
       await waitForWorker(ctx.host, workerDir, 10_000, ctx.signal)

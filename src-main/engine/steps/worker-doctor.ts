@@ -12,10 +12,8 @@ import {
   type WorkerConfigFile,
 } from '../workers/worker-config-file'
 import type { WorkerTarget } from '../workers/worker-target'
-import type { Step, StepContext } from './step'
+import type { Step, PlanContext } from './step'
 
-/** Where the doctor step leaves its report in the run's shared map. */
-export const DOCTOR_REPORT = 'worker.doctor'
 
 export interface WorkerDoctorReport {
   findings: DoctorFinding[]
@@ -73,7 +71,7 @@ function configFindings(config: WorkerConfigFile, target: WorkerTarget): DoctorF
   return []
 }
 
-async function diagnose(ctx: StepContext, target: WorkerTarget): Promise<WorkerDoctorReport> {
+async function diagnose(ctx: PlanContext, target: WorkerTarget): Promise<WorkerDoctorReport> {
   const { workerDir } = target.worker
   const config = await readWorkerConfig(ctx.host, workerDir)
   const findings = configFindings(config, target)
@@ -114,27 +112,20 @@ async function diagnose(ctx: StepContext, target: WorkerTarget): Promise<WorkerD
 }
 
 /**
- * The seed's "Potential Issues", checked on one worker from the worker host itself. Changes
- * nothing: each finding names its evidence and the one action that fixes it.
+ * The seed's "Potential Issues", checked on one worker from the worker host itself. A read-only
+ * step: each finding names its evidence and the one action that fixes it; the report is its output.
  */
-export function workerDoctorStep(target: WorkerTarget): Step {
+export function workerDoctorStep(target: WorkerTarget): Step<WorkerDoctorReport> {
   return {
     id: 'worker-doctor',
     title: 'Diagnose the worker',
-    async check(ctx) {
-      const report = await diagnose(ctx, target)
-      return { done: report.findings.length === 0, summary: `${report.findings.length} findings` }
-    },
     async plan(ctx) {
       const diagnosed = await diagnose(ctx, target)
       const findings = diagnosed.findings.map((finding) => ({ host: ctx.host.label, ...finding }))
       const report = { ...diagnosed, findings }
       for (const note of report.notes) ctx.log(note)
       for (const finding of report.findings) ctx.finding(finding)
-      ctx.shared.set(DOCTOR_REPORT, report)
-      return { changes: [], notes: report.notes }
+      return { changes: [], notes: report.notes, outputs: report }
     },
-    async apply() {},
-    async verify() {},
   }
 }

@@ -5,18 +5,15 @@ import type { WorkerTarget } from '../workers/worker-target'
 import type { Step } from './step'
 
 /**
- * Refuses a pip_mirror the worker cannot use before anything is changed: a loopback address, or
- * an index the worker host does not get an HTTP 200 for.
+ * Refuses a pip_mirror the worker cannot use before anything on the worker changes: a loopback
+ * address (when planning), or an index the worker host does not get an HTTP 200 for (checked
+ * again first thing at apply, when the mirror may only just have been set up by the same run).
  */
 export function workerMirrorStep(target: WorkerTarget): Step {
   const url = simpleIndexUrl(target.pipMirror)
   return {
     id: 'worker-mirror',
     title: 'Reach the mirror from the worker host',
-    async check(ctx) {
-      const findings = await mirrorReachFindings(ctx.host, target.pipMirror)
-      return { done: findings.length === 0, summary: findings[0]?.title ?? `${url} answers` }
-    },
     async plan(ctx) {
       try {
         checkPipMirrorUrl(target.pipMirror)
@@ -28,6 +25,23 @@ export function workerMirrorStep(target: WorkerTarget): Step {
         })
       }
       const findings = await mirrorReachFindings(ctx.host, target.pipMirror)
+      for (const finding of findings)
+        ctx.finding(
+          finding.severity === 'blocker'
+            ? { ...finding, severity: 'warning', fix: `${finding.fix ?? ''} (checked again before anything changes on this worker)` }
+            : finding,
+        )
+      return {
+        changes: [],
+        notes: [
+          findings.length === 0
+            ? `${url} answers HTTP 200 from ${ctx.host.label}`
+            : `${url} does not answer yet; checked again at apply, before any change`,
+        ],
+      }
+    },
+    async verify(ctx) {
+      const findings = await mirrorReachFindings(ctx.host, target.pipMirror)
       for (const finding of findings) ctx.finding(finding)
       const blocker = findings.find((finding) => finding.severity === 'blocker')
       if (blocker)
@@ -35,9 +49,6 @@ export function workerMirrorStep(target: WorkerTarget): Step {
           host: ctx.host.label,
           hint: `${blocker.fix ?? ''} (${blocker.evidence ?? ''})`,
         })
-      return { changes: [], notes: [`${url} answers HTTP 200 from ${ctx.host.label}`] }
     },
-    async apply() {},
-    async verify() {},
   }
 }

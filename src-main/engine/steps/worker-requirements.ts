@@ -1,4 +1,8 @@
 import { EngineError } from '../errors'
+import { command, type Change } from '../plan/change'
+import type { FileState } from '../plan/host-state'
+import { fileRead } from '../plan/state-request'
+import { scriptCommand } from '../remote/quote'
 import { readRemoteFile } from '../ssh/files'
 import { checkRequirements } from '../workers/check-requirements'
 import {
@@ -9,20 +13,18 @@ import {
 } from '../workers/compile-requirements'
 import { findWorkerPython, type WorkerPython } from '../workers/worker-python'
 import {
-  readWorkerConfig,
+  configJsonPath,
+  parseWorkerConfig,
   registryDir,
   requirementsPaths,
   sandboxBaseDir,
 } from '../workers/worker-config-file'
 import type { WorkerTarget } from '../workers/worker-target'
-import { UV } from './mirror-layout'
-import { planManagedFile, writeManagedFile, type ManagedFile } from './managed-file'
-import type { Change, Step, StepContext, StepPlan } from './step'
-
-interface RequirementsPlan extends StepPlan {
-  files: ManagedFile[]
-  registry: string
-}
+import { UV_VERSION } from './bandersnatch-release'
+import { fileChange } from './managed-file'
+import { toolsVersions, toolsVersionsRead } from './probes'
+import compileLambdaRequirements from './scripts/compile-lambda-requirements.sh?raw'
+import type { PlanContext, Step } from './step'
 
 interface Wanted {
   registry: string
@@ -30,28 +32,48 @@ interface Wanted {
   txtFile: string
   /** requirements.in as it should be; null when there are no lambda requirements at all. */
   inText: string | null
+  /** requirements.in as it is on the host. */
+  inNow: string | null
   python: WorkerPython
 }
 
-async function wanted(ctx: StepContext, target: WorkerTarget): Promise<Wanted> {
+/** A file read on its own (its path comes from config.json), as the plan's changes need it. */
+async function readOnItsOwn(ctx: PlanContext, path: string): Promise<[FileState, string | null]> {
+  const content = await readRemoteFile(ctx.host, path)
+  return content === null
+    ? [{ status: 'absent' }, null]
+    : [{ status: 'present', sha256: '', mode: 0o644, owner: 'root', size: content.length, content }, content.toString('utf8')]
+}
+
+async function wanted(ctx: PlanContext, target: WorkerTarget): Promise<Wanted> {
   const { workerDir, registryRequirements } = target.worker
-  const config = await readWorkerConfig(ctx.host, workerDir)
+  const path = configJsonPath(workerDir)
+  const config = parseWorkerConfig(path, ctx.state.text(path, ctx.host.label))
   const registry = registryDir(config, workerDir)
   const { inFile, txtFile } = requirementsPaths(registry)
   const python = await findWorkerPython(ctx.host, target, sandboxBaseDir(config, workerDir))
-  if (registryRequirements)
-    return { registry, inFile, txtFile, inText: requirementsInText(registryRequirements), python }
-  const existing = await readRemoteFile(ctx.host, inFile)
-  return { registry, inFile, txtFile, inText: existing?.toString('utf8') ?? null, python }
+  const inNow = (await readRemoteFile(ctx.host, inFile))?.toString('utf8') ?? null
+  const inText = registryRequirements ? requirementsInText(registryRequirements) : inNow
+  return { registry, inFile, txtFile, inText, inNow, python }
 }
 
-async function compile(ctx: StepContext, target: WorkerTarget, want: Wanted): Promise<string> {
-  const result = await ctx.host.exec(compileArgv(target.pipMirror, want.python.version), {
+/**
+ * Compiles now when uv is there and the mirror answers: the exact requirements.txt to write.
+ * null when the mirror cannot be reached yet (this run may be the one that sets it up).
+ */
+async function compileNow(
+  ctx: PlanContext,
+  target: WorkerTarget,
+  want: Wanted,
+): Promise<string | null> {
+  if (toolsVersions(ctx.state).get('uv') !== UV_VERSION) return null
+  const result = await ctx.host.read(compileArgv(target.pipMirror, want.python.version), {
     stdin: want.inText ?? '',
     signal: ctx.signal,
   })
   if (result.code === 0)
     return requirementsTxtText(result.stdout, target.pipMirror, want.python.version)
+  if (/connect|dns|timed out|refused|unreachable|failed to fetch/i.test(result.stderr)) return null
   const findings = compileErrorFindings(result.stderr, want.inFile)
   for (const finding of findings) ctx.finding(finding)
   const reason = result.stderr.trim().split('\n').slice(-3).join(' ')
@@ -64,17 +86,16 @@ async function compile(ctx: StepContext, target: WorkerTarget, want: Wanted): Pr
 }
 
 /**
- * Writes registry/requirements.in and compiles it on the worker host into the pinned
- * requirements.txt that OpenLambda installs, then proves every line installs from the mirror.
+ * Writes registry/requirements.in and the pinned requirements.txt OpenLambda installs, compiled
+ * against the mirror (now when the mirror answers, else by a planned command once it does), then
+ * proves every line installs from the mirror.
  */
-export function workerRequirementsStep(target: WorkerTarget): Step<RequirementsPlan> {
+export function workerRequirementsStep(target: WorkerTarget): Step {
+  const { workerDir } = target.worker
   return {
     id: 'worker-requirements',
     title: 'Compile the lambda requirements against the mirror',
-    async check(ctx) {
-      const plan = await this.plan(ctx)
-      return { done: plan.changes.length === 0, summary: plan.notes[0] ?? '' }
-    },
+    reads: () => [fileRead(configJsonPath(workerDir)), toolsVersionsRead()],
     async plan(ctx) {
       const want = await wanted(ctx, target)
       const notes = [`Python ${want.python.version} for the sandboxes, from ${want.python.source}`]
@@ -82,51 +103,59 @@ export function workerRequirementsStep(target: WorkerTarget): Step<RequirementsP
         return {
           changes: [],
           notes: [`no lambda requirements in the site and no ${want.inFile}: nothing to compile`],
-          files: [],
-          registry: want.registry,
         }
-      const files: ManagedFile[] = [{ path: want.inFile, content: want.inText }]
+      const login = ctx.facts.user
       const changes: Change[] = []
-      const inChange = await planManagedFile(
-        ctx.host,
-        files[0] as ManagedFile,
+      const inChange = fileChange(
+        ...(await readOnItsOwn(ctx, want.inFile)),
+        login,
+        { path: want.inFile, content: want.inText, asRoot: true },
         'Write requirements.in',
       )
-      if (inChange) changes.push(inChange)
-      const uv = await ctx.host.exec([UV, '--version'], { quiet: true })
-      if (uv.code !== 0) {
-        changes.push({
-          kind: 'command',
-          summary: `Compile ${want.txtFile} once uv is installed`,
-          argv: compileArgv(target.pipMirror, want.python.version),
-          sudo: false,
-        })
-        return { changes, notes, files, registry: want.registry }
+      if (inChange)
+        changes.push(
+          command(`Create ${want.registry} if it is missing`, ['mkdir', '-p', want.registry]),
+          inChange,
+        )
+      const txt = await compileNow(ctx, target, want)
+      if (txt !== null) {
+        const txtChange = fileChange(
+          ...(await readOnItsOwn(ctx, want.txtFile)),
+          login,
+          { path: want.txtFile, content: txt, asRoot: true },
+          'Write the pinned requirements.txt',
+        )
+        if (txtChange) changes.push(txtChange)
+        return { changes, notes }
       }
-      const txt: ManagedFile = { path: want.txtFile, content: await compile(ctx, target, want) }
-      files.push(txt)
-      const txtChange = await planManagedFile(ctx.host, txt, 'Write the pinned requirements.txt')
-      if (txtChange) changes.push(txtChange)
-      return { changes, notes, files, registry: want.registry }
-    },
-    async apply(ctx, plan) {
-      await ctx.host.run(['mkdir', '-p', plan.registry], { sudo: true })
-      for (const file of plan.files) {
-        const written = await writeManagedFile(ctx.host, file)
-        if (written.backupPath)
-          ctx.log(`the previous ${file.path} is kept as ${written.backupPath}`)
-      }
+      const header = requirementsTxtText('', target.pipMirror, want.python.version).trimEnd()
+      changes.push(
+        command(
+          `Compile ${want.txtFile} against the mirror (once it serves and uv is installed)`,
+          scriptCommand(compileLambdaRequirements, [
+            want.inFile,
+            want.txtFile,
+            header,
+            ...compileArgv(target.pipMirror, want.python.version),
+          ]),
+        ),
+      )
+      return { changes, notes }
     },
     async verify(ctx) {
-      const want = await wanted(ctx, target)
-      if (want.inText === null) return
-      const current = await readRemoteFile(ctx.host, want.txtFile)
-      if (current === null)
-        throw new EngineError(`${want.txtFile} is missing`, { host: ctx.host.label })
+      const path = configJsonPath(workerDir)
+      const configText = (await readRemoteFile(ctx.host, path))?.toString('utf8') ?? null
+      const config = parseWorkerConfig(path, configText)
+      const { inFile, txtFile } = requirementsPaths(registryDir(config, workerDir))
+      if ((await readRemoteFile(ctx.host, inFile)) === null && !target.worker.registryRequirements)
+        return
+      const current = await readRemoteFile(ctx.host, txtFile)
+      if (current === null) throw new EngineError(`${txtFile} is missing`, { host: ctx.host.label })
+      const python = await findWorkerPython(ctx.host, target, sandboxBaseDir(config, workerDir))
       const checked = await checkRequirements(ctx.host, {
         pipMirror: target.pipMirror,
-        python: want.python,
-        path: want.txtFile,
+        python,
+        path: txtFile,
         text: current.toString('utf8'),
       })
       for (const note of checked.notes) ctx.log(note)
@@ -134,7 +163,7 @@ export function workerRequirementsStep(target: WorkerTarget): Step<RequirementsP
       const blockers = checked.findings.filter((finding) => finding.severity === 'blocker')
       if (blockers.length > 0)
         throw new EngineError(
-          `${want.txtFile} does not install from the mirror: ${blockers.map((b) => b.title).join('; ')}`,
+          `${txtFile} does not install from the mirror: ${blockers.map((b) => b.title).join('; ')}`,
           { host: ctx.host.label, hint: blockers[0]?.fix ?? '' },
         )
     },

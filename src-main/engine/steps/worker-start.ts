@@ -1,61 +1,23 @@
-import { EngineError } from '../errors'
+import { command, type CommandChange } from '../plan/change'
 import { locateOl } from '../workers/locate-ol'
-import { waitForWorker, workerLogTail, workerState } from '../workers/worker-process'
+import { waitForWorker, workerState } from '../workers/worker-process'
 import type { WorkerTarget } from '../workers/worker-target'
-import { CONFIG_CHANGED } from './worker-config'
-import type { Change, Step, StepContext } from './step'
+import type { Step } from './step'
+import { workerConfigStep } from './worker-config'
 
-export function upCommand(ol: string, workerDir: string): Change {
-  return {
-    kind: 'command',
-    summary: `Start the worker detached (ol worker up -d)`,
-    argv: [ol, 'worker', 'up', '-p', workerDir, '-d'],
-    sudo: true,
-  }
+/** `ol worker up -d`, then the run waits for /status to answer and shows worker.out. */
+export function upCommand(ol: string, workerDir: string): CommandChange {
+  return command('Start the worker detached (ol worker up -d)', [ol, 'worker', 'up', '-p', workerDir, '-d'], {
+    waitFor: { what: 'worker', workerDir, timeoutMs: 30_000 },
+  })
 }
 
-export function downCommand(ol: string, workerDir: string): Change {
-  return {
-    kind: 'command',
-    summary: 'Stop the worker (ol worker down)',
-    argv: [ol, 'worker', 'down', '-p', workerDir],
-    sudo: true,
-  }
-}
-
-/** Runs the planned ol commands, then waits for /status and shows worker.out's last lines. */
-export async function runWorkerCommands(
-  ctx: StepContext,
-  workerDir: string,
-  changes: readonly Change[],
-): Promise<void> {
-  const startsWorker = (change: Change) => change.kind === 'command' && change.argv[2] === 'up'
-  for (const change of changes) {
-    if (change.kind !== 'command') continue
-    ctx.log(change.summary)
-    try {
-      await ctx.host.run(change.argv, { sudo: change.sudo, signal: ctx.signal })
-    } catch (error) {
-      if (!startsWorker(change)) throw error
-      const tail = await workerLogTail(ctx.host, workerDir, 12)
-      throw new EngineError(
-        `${(error as Error).message}\nThe end of worker.out:\n${tail.join('\n')}`,
-        {
-          host: ctx.host.label,
-          hint: 'read worker.out; OpenLambda writes there why the worker stopped',
-        },
-      )
-    }
-  }
-  if (!changes.some(startsWorker)) return
-  const state = await waitForWorker(ctx.host, workerDir, 30_000, ctx.signal)
-  ctx.log(`${state.statusUrl} answers "${state.answer}"`)
-  ctx.log('the end of worker.out:')
-  for (const line of await workerLogTail(ctx.host, workerDir)) ctx.log(`  ${line}`)
+export function downCommand(ol: string, workerDir: string): CommandChange {
+  return command('Stop the worker (ol worker down)', [ol, 'worker', 'down', '-p', workerDir])
 }
 
 /**
- * Starts the worker when it does not answer, and restarts it when this run changed its
+ * Starts the worker when it does not answer, and restarts it when this plan changes its
  * config.json (OpenLambda reads pip_mirror at start-up only).
  */
 export function workerStartStep(target: WorkerTarget): Step {
@@ -63,14 +25,10 @@ export function workerStartStep(target: WorkerTarget): Step {
   return {
     id: 'worker-start',
     title: 'Start the worker',
-    async check(ctx) {
-      const state = await workerState(ctx.host, workerDir)
-      return { done: state.answering, summary: `${state.statusUrl}: ${state.answer}` }
-    },
     async plan(ctx) {
       const state = await workerState(ctx.host, workerDir)
-      const configChanged = ctx.shared.get(CONFIG_CHANGED) === true
-      if (state.answering && !configChanged)
+      const configChanges = ctx.output(workerConfigStep(target))?.configChanges ?? false
+      if (state.answering && !configChanges)
         return { changes: [], notes: [`the worker answers ${state.statusUrl}`] }
       const ol = await locateOl(ctx.host, target.worker.ol)
       if (!state.answering)
@@ -82,11 +40,8 @@ export function workerStartStep(target: WorkerTarget): Step {
         }
       return {
         changes: [downCommand(ol, workerDir), upCommand(ol, workerDir)],
-        notes: ['config.json changed: the worker restarts to read the new pip_mirror'],
+        notes: ['config.json changes: the worker restarts to read the new pip_mirror'],
       }
-    },
-    async apply(ctx, plan) {
-      await runWorkerCommands(ctx, workerDir, plan.changes)
     },
     async verify(ctx) {
       await waitForWorker(ctx.host, workerDir, 10_000, ctx.signal)

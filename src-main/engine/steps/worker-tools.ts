@@ -1,56 +1,35 @@
 import { EngineError } from '../errors'
+import { command, type Change } from '../plan/change'
 import { scriptCommand } from '../remote/quote'
 import { UV_VERSION } from './bandersnatch-release'
 import { TOOLS_DIR, TOOLS_VENV, UV, VENV_PYTHON } from './mirror-layout'
-import { pipIndexArgs, runPlannedCommands, venvModuleChanges } from './python-tools'
-import type { Step, StepContext } from './step'
-
-/**
- * Creates the tools venv and installs uv in it, under a lock: several workers may share one
- * filesystem (or be the mirror host itself) and be set up at the same time.
- */
-const INSTALL_UV = `
-set -eu
-dir=$1; venv=$2; python=$3; version=$4; shift 4
-mkdir -p "$dir"
-if command -v flock >/dev/null 2>&1; then exec 9>"$dir/.install.lock"; flock 9; fi
-case "$("$venv/bin/uv" --version 2>/dev/null || true)" in
-  "uv $version"|"uv $version "*) echo "uv $version is already installed"; exit 0 ;;
-esac
-[ -x "$venv/bin/python" ] || "$python" -m venv "$venv"
-"$venv/bin/python" -m pip install --disable-pip-version-check "uv==$version" "$@"`
-
-async function installedUv(ctx: StepContext): Promise<string | null> {
-  const result = await ctx.host.exec([UV, '--version'], { quiet: true })
-  return result.code === 0 ? (result.stdout.trim().split(/\s+/)[1] ?? null) : null
-}
+import { toolsVersions, toolsVersionsRead } from './probes'
+import { pipIndexArgs, venvModuleChanges } from './python-tools'
+import installUv from './scripts/install-uv.sh?raw'
+import type { Step } from './step'
 
 /** The mirror's resolver (uv, same version) in the wizard's tools venv on the worker host. */
 export function workerToolsStep(): Step {
   return {
     id: 'worker-tools',
     title: 'Install the resolver (uv) on the worker host',
-    async check(ctx) {
-      const version = await installedUv(ctx)
-      return { done: version === UV_VERSION, summary: `uv ${version ?? 'not installed'}` }
-    },
+    reads: () => [toolsVersionsRead()],
     async plan(ctx) {
-      const version = await installedUv(ctx)
+      const version = toolsVersions(ctx.state).get('uv') ?? null
       if (version === UV_VERSION) return { changes: [], notes: [`${UV} is uv ${UV_VERSION}`] }
-      const facts = await ctx.facts()
-      const changes = venvModuleChanges(facts)
-      changes.push({
-        kind: 'command',
-        summary: `Install uv ${UV_VERSION} in ${TOOLS_VENV} (created if missing)`,
-        argv: scriptCommand(INSTALL_UV, [
-          TOOLS_DIR,
-          TOOLS_VENV,
-          facts.python?.path ?? '/usr/bin/python3',
-          UV_VERSION,
-          ...pipIndexArgs(ctx.site.mirror),
-        ]),
-        sudo: true,
-      })
+      const changes: Change[] = [
+        ...venvModuleChanges(ctx.facts),
+        command(
+          `Install uv ${UV_VERSION} in ${TOOLS_VENV} (created if missing)`,
+          scriptCommand(installUv, [
+            TOOLS_DIR,
+            TOOLS_VENV,
+            ctx.facts.python?.path ?? '/usr/bin/python3',
+            UV_VERSION,
+            ...pipIndexArgs(ctx.site.mirror),
+          ]),
+        ),
+      ]
       return {
         changes,
         notes: [
@@ -60,20 +39,15 @@ export function workerToolsStep(): Step {
         ],
       }
     },
-    async apply(ctx, plan) {
-      await runPlannedCommands(ctx, plan)
-    },
     async verify(ctx) {
-      const version = await installedUv(ctx)
+      const result = await ctx.host.read([UV, '--version'], { quiet: true })
+      const version = result.code === 0 ? (result.stdout.trim().split(/\s+/)[1] ?? null) : null
       if (version !== UV_VERSION)
-        throw new EngineError(
-          `${UV} is ${version ? `uv ${version}` : 'missing'}, not ${UV_VERSION}`,
-          {
-            host: ctx.host.label,
-            hint: `remove ${TOOLS_VENV} and apply again`,
-          },
-        )
-      const pip = await ctx.host.exec([VENV_PYTHON, '-m', 'pip', '--version'], { quiet: true })
+        throw new EngineError(`${UV} is ${version ? `uv ${version}` : 'missing'}, not ${UV_VERSION}`, {
+          host: ctx.host.label,
+          hint: `remove ${TOOLS_VENV} and apply again`,
+        })
+      const pip = await ctx.host.read([VENV_PYTHON, '-m', 'pip', '--version'], { quiet: true })
       if (pip.code !== 0)
         throw new EngineError(`${VENV_PYTHON} has no pip, which the dry install needs`, {
           host: ctx.host.label,

@@ -1,3 +1,4 @@
+import SYNC_STATE from './scripts/sync-state.sh?raw'
 import { createHash } from 'node:crypto'
 import { EngineError } from '../errors'
 import type { HostFacts } from '../remote/facts'
@@ -13,17 +14,6 @@ wrapper=$1; shift
 nohup setsid sh -c "$wrapper" sh "$@" >/dev/null 2>&1 </dev/null &
 `
 
-/** Reports `running <pid>`, `finished <code>`, or `none`, then `todo` if a sync is unfinished. */
-const SYNC_STATE = `
-if [ -s "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; then echo "running $(cat "$1")"
-elif [ -s "$2" ]; then echo "finished $(cat "$2")"
-else echo none
-fi
-[ -e "$3" ] && echo todo
-[ -e "$4" ] && echo "log $(wc -c < "$4")"
-true
-`
-
 /** Removes the previous exit file, and the pid file when no process has that pid any more. */
 const FORGET_FINISHED_SYNC = `
 rm -f -- "$1"
@@ -35,13 +25,18 @@ export type SyncState =
   | { kind: 'finished'; exitCode: number; todo: boolean; logBytes: number }
   | { kind: 'none'; todo: boolean; logBytes: number }
 
+/** The sync-state probe's arguments for a mirror. */
+export function syncStateArgs(layout: MirrorLayout): string[] {
+  return [layout.syncPid, layout.syncExit, `${layout.dir}/todo`, layout.syncLog]
+}
+
 export async function syncState(host: RemoteHost, layout: MirrorLayout): Promise<SyncState> {
-  const result = await host.script(
-    SYNC_STATE,
-    [layout.syncPid, layout.syncExit, `${layout.dir}/todo`, layout.syncLog],
-    { quiet: true },
-  )
-  const lines = result.stdout.trim().split('\n')
+  const result = await host.readScript(SYNC_STATE, syncStateArgs(layout), { quiet: true })
+  return parseSyncState(result.stdout)
+}
+
+export function parseSyncState(output: string): SyncState {
+  const lines = output.trim().split('\n')
   const [word, value] = (lines[0] ?? 'none').split(' ')
   const todo = lines.includes('todo')
   const logBytes = Number(lines.find((l) => l.startsWith('log '))?.slice(4) ?? 0)
@@ -119,7 +114,7 @@ export async function followSync(
   options: FollowOptions,
 ): Promise<void> {
   const progress = new SyncProgress()
-  await host.exec(['tail', '-c', '+1', `--pid=${pid}`, '-s', '0.5', '-f', layout.syncLog], {
+  await host.read(['tail', '-c', '+1', `--pid=${pid}`, '-s', '0.5', '-f', layout.syncLog], {
     quiet: true,
     ...(options.signal ? { signal: options.signal } : {}),
     onLine: (line) => {
@@ -142,6 +137,6 @@ export async function syncLogTail(
   layout: MirrorLayout,
   lines = 30,
 ): Promise<string> {
-  const result = await host.exec(['tail', '-n', String(lines), layout.syncLog], { quiet: true })
+  const result = await host.read(['tail', '-n', String(lines), layout.syncLog], { quiet: true })
   return result.stdout
 }

@@ -27,7 +27,7 @@ export async function syncProgressSnapshot(
   host: RemoteHost,
   layout: MirrorLayout,
 ): Promise<SyncProgressSnapshot> {
-  const result = await host.script(PROGRESS_LINES, [layout.syncLog], { quiet: true })
+  const result = await host.readScript(PROGRESS_LINES, [layout.syncLog], { quiet: true })
   const [progressPart = '', lastPart = ''] = result.stdout.split('--- last\n')
   const progress = new SyncProgress()
   for (const line of progressPart.split('\n')) progress.feed(line)

@@ -2,7 +2,7 @@ import { describeError } from '../errors'
 import { runFleet, type Connect, type FleetEvent, type FleetSummary } from '../fleet'
 import { diagnoseMirror, type MirrorDiagnosis } from '../permissions'
 import type { Site } from '../site'
-import { DOCTOR_REPORT, workerDoctorStep, type WorkerDoctorReport } from '../steps/worker-doctor'
+import { workerDoctorStep, type WorkerDoctorReport } from '../steps/worker-doctor'
 import { workerJobs, type WorkerFleetOptions } from './apply-workers'
 
 export interface WorkersDoctorReport {
@@ -45,9 +45,7 @@ export async function doctorWorkers(
   options: WorkerFleetOptions,
   emit: (event: FleetEvent) => void,
 ): Promise<WorkersDoctorReport> {
-  const jobs = workerJobs(site, (target) => [workerDoctorStep(target)], options.only).map(
-    (job) => ({ ...job, shared: new Map<string, unknown>() }),
-  )
+  const jobs = workerJobs(site, (target) => [workerDoctorStep(target)], options.only)
   const summary = await runFleet(
     jobs,
     connect,
@@ -61,10 +59,10 @@ export async function doctorWorkers(
   const workers: Record<string, WorkerDoctorReport> = {}
   const additions = new Set<string>()
   let refused = false
-  for (const job of jobs) {
-    const report = job.shared.get(DOCTOR_REPORT) as WorkerDoctorReport | undefined
+  for (const result of summary.hosts) {
+    const report = result.summary?.plan?.planned[0]?.outputs as WorkerDoctorReport | undefined
     if (!report) continue
-    workers[job.label] = report
+    workers[result.host] = report
     for (const finding of report.findings) {
       if (finding.action?.kind === 'add-to-mirror')
         for (const line of finding.action.requirements) additions.add(line)

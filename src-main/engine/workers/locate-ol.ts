@@ -20,7 +20,7 @@ esac`
 
 /** The path `ol` runs from; a clear error naming where it looked when it is not there. */
 export async function locateOl(host: RemoteHost, ol: string): Promise<string> {
-  const result = await host.script(LOCATE_OL, [ol], { sudo: true, quiet: true })
+  const result = await host.readScript(LOCATE_OL, [ol], { sudo: true, quiet: true })
   const line = result.stdout.trim().split('\n').pop() ?? ''
   const eq = line.indexOf('=')
   const [kind, value] = [line.slice(0, eq), line.slice(eq + 1)]

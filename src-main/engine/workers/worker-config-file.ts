@@ -24,8 +24,12 @@ export async function readWorkerConfig(
 ): Promise<WorkerConfigFile> {
   const path = configJsonPath(workerDir)
   const raw = await readRemoteFile(host, path)
-  if (raw === null) return { path, text: null, settings: null, parseError: null }
-  const text = raw.toString('utf8')
+  return parseWorkerConfig(path, raw === null ? null : raw.toString('utf8'))
+}
+
+/** config.json's text as OpenLambda would read it; null text: the file does not exist. */
+export function parseWorkerConfig(path: string, text: string | null): WorkerConfigFile {
+  if (text === null) return { path, text: null, settings: null, parseError: null }
   try {
     const value: unknown = JSON.parse(text)
     if (value && typeof value === 'object' && !Array.isArray(value))

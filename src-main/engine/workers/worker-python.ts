@@ -34,7 +34,7 @@ export async function findWorkerPython(
 ): Promise<WorkerPython> {
   if (target.worker.pythonVersion)
     return { version: target.worker.pythonVersion, source: "the site's pythonVersion" }
-  const result = await host.exec(scriptCommand(FIND_SANDBOX_PYTHON, [sandboxBase]), {
+  const result = await host.read(scriptCommand(FIND_SANDBOX_PYTHON, [sandboxBase]), {
     sudo: true,
     quiet: true,
   })

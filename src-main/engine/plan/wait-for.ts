@@ -1,0 +1,101 @@
+import { EngineError } from '../errors'
+import { formatBytes } from '../format-bytes'
+import { probeFacts } from '../remote/facts'
+import type { RemoteHost } from '../ssh/remote-host'
+import { mirrorLayout } from '../steps/mirror-layout'
+import { followSync, syncLogTail, syncState } from '../sync/sync-job'
+import { waitForWorker, workerLogTail } from '../workers/worker-process'
+import type { WaitTarget } from './change'
+
+/** Less free space than this after a failed sync means the disk filled up. */
+const FULL_DISK_BYTES = 1024 * 1024
+
+export interface WaitContext {
+  signal: AbortSignal
+  log(line: string): void
+  progress(done: number, total: number, label?: string): void
+}
+
+/** Follows the detached sync to its end (reading only), then says whether it mirrored everything. */
+async function followSyncToEnd(host: RemoteHost, directory: string, ctx: WaitContext): Promise<void> {
+  const layout = mirrorLayout({ directory })
+  // The detached wrapper writes its pid file a moment after the command that started it returns.
+  let started = await syncState(host, layout)
+  for (let waited = 0; started.kind === 'none' && waited < 20_000; waited += 200) {
+    await new Promise((resolve) => setTimeout(resolve, 200))
+    started = await syncState(host, layout)
+  }
+  if (started.kind === 'none')
+    throw new EngineError('The sync did not start', {
+      host: host.label,
+      hint: `look at ${layout.syncLog} on the host`,
+    })
+  if (started.kind === 'running') {
+    ctx.log(`Following the sync (pid ${started.pid}); log: ${layout.syncLog}`)
+    await followSync(host, layout, started.pid, {
+      onLine: (line) => ctx.log(line),
+      onProgress: (done, all) => ctx.progress(done, all ?? done, 'projects'),
+      signal: ctx.signal,
+    })
+  }
+  if (ctx.signal.aborted)
+    throw new EngineError('Stopped following the sync; it goes on running on the host', {
+      host: host.label,
+      hint: 'apply again (or open the dashboard) to reattach to it',
+    })
+  const state = await syncState(host, layout)
+  if (state.kind === 'running')
+    throw new EngineError('Lost the sync while following it; it is still running', {
+      host: host.label,
+      hint: 'apply again to reattach',
+    })
+  const exitCode = state.kind === 'finished' ? state.exitCode : null
+  if (exitCode === 0 && !state.todo) return
+  const [tail, facts] = await Promise.all([
+    syncLogTail(host, layout, 15),
+    probeFacts(host, layout.dir),
+  ])
+  const free = facts.disk?.freeBytes ?? Infinity
+  const full = free < FULL_DISK_BYTES || /No space left on device/i.test(tail)
+  const what =
+    exitCode === null
+      ? 'The sync was stopped before it finished'
+      : `bandersnatch ${exitCode === 0 ? 'left unfinished work (a todo file)' : `exited with code ${exitCode}`}`
+  throw new EngineError(
+    `${what}${full ? `: disk full: the filesystem of ${layout.dir} (${facts.disk?.mount ?? '?'}) has ${formatBytes(free)} free` : ''}${tail.trim() ? `:\n${tail.trim()}` : ''}`,
+    {
+      host: host.label,
+      hint: full
+        ? `free space on ${facts.disk?.mount ?? 'that filesystem'}, then apply again: bandersnatch resumes where it stopped`
+        : `read ${layout.syncLog} on the host; apply again to resume (bandersnatch continues from its todo list)`,
+    },
+  )
+}
+
+async function waitForSyncToStop(host: RemoteHost, directory: string): Promise<void> {
+  const layout = mirrorLayout({ directory })
+  for (let attempt = 0; attempt < 50; attempt++) {
+    if ((await syncState(host, layout)).kind !== 'running') return
+    await new Promise((resolve) => setTimeout(resolve, 200))
+  }
+  throw new EngineError('The sync did not stop within 10 seconds; nothing else was changed', {
+    host: host.label,
+    hint: 'try again; or stop it on the host (`pip-mirror cancel-sync`)',
+  })
+}
+
+/** Waits, reading only, for what a planned command started. */
+export async function waitFor(host: RemoteHost, target: WaitTarget, ctx: WaitContext): Promise<void> {
+  switch (target.what) {
+    case 'sync':
+      return followSyncToEnd(host, target.directory, ctx)
+    case 'sync-stopped':
+      return waitForSyncToStop(host, target.directory)
+    case 'worker': {
+      const state = await waitForWorker(host, target.workerDir, target.timeoutMs, ctx.signal)
+      ctx.log(`${state.statusUrl} answers "${state.answer}"`)
+      ctx.log('the end of worker.out:')
+      for (const line of await workerLogTail(host, target.workerDir)) ctx.log(`  ${line}`)
+    }
+  }
+}
