@@ -7,6 +7,7 @@ import {
   errorViewSchema,
   findingSchema,
   runStatusSchema,
+  stepOutcomeSchema,
 } from './ipc-engine-schemas'
 
 /**
@@ -158,7 +159,7 @@ export const dashboardRunRecordSchema = activeDashboardRunSchema.extend({
   steps: z.array(
     z.object({
       id: shortText,
-      status: z.enum(['changed', 'ok', 'planned', 'failed', 'skipped']),
+      status: stepOutcomeSchema,
       changes: z.number(),
     }),
   ),

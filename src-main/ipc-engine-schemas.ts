@@ -14,6 +14,8 @@ const shortText = z.string().max(10_000)
 export const errorViewSchema = z.object({
   message: shortText,
   hint: shortText.optional(),
+  /** What callers act on: `stale-plan` (the host changed: plan again), `no-plan` ... */
+  code: shortText.optional(),
 })
 
 export const findingSchema = z.object({
@@ -33,6 +35,8 @@ export const changeViewSchema = z.discriminatedUnion('kind', [
     sudo: z.boolean(),
   }),
   z.object({ kind: z.literal('file'), summary: shortText, path: shortText, diff: text }),
+  /** Nothing runs: the run follows what already runs on the host (a sync) to its end. */
+  z.object({ kind: z.literal('wait'), summary: shortText }),
 ])
 
 export const planViewSchema = z.object({
@@ -41,6 +45,16 @@ export const planViewSchema = z.object({
 })
 
 export const stepStatusSchema = z.enum(['changed', 'ok', 'planned'])
+/** How a step ended in a run: `not run` after an earlier failure, `skipped` outside the range. */
+export const stepOutcomeSchema = z.enum([
+  'changed',
+  'ok',
+  'planned',
+  'failed',
+  'not run',
+  'cancelled',
+  'skipped',
+])
 export const runStatusSchema = z.enum(['ok', 'changed', 'planned', 'failed', 'cancelled'])
 export const runModeSchema = z.enum(['plan', 'apply'])
 export const logStreamSchema = z.enum(['stdout', 'stderr', 'command', 'info'])

@@ -9,6 +9,7 @@ import {
   closureEntrySchema,
   errorViewSchema,
   findingSchema,
+  stepOutcomeSchema,
   fleetEventViewSchema,
   fleetSummaryViewSchema,
   hostFactsSchema,
@@ -144,7 +145,7 @@ export const secretsInputSchema = z.strictObject({
 
 export const stageStepSchema = z.object({
   id: shortText,
-  status: z.enum(['changed', 'ok', 'planned', 'failed', 'skipped']),
+  status: stepOutcomeSchema,
   changes: z.number(),
 })
 

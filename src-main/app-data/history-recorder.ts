@@ -19,6 +19,7 @@ export interface RunContext {
 export const MAX_LOG_LINES = 50_000
 
 function changeDetail(change: Change): string {
+  if (change.kind === 'wait') return change.summary
   return change.kind === 'command'
     ? `${change.sudo ? '(as root) ' : ''}$ ${commandLine(change.argv)}`
     : `${change.path}\n${change.diff}`

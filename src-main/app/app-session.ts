@@ -297,6 +297,7 @@ export class AppSession {
         openWorker: (target) => this.workers.open(target),
         send: (event) => this.send(event),
         requireHost: () => this.requireHost(),
+        shownPlans: wizard.shownPlans,
       },
       siteFromDraft(wizard.progress.site),
       stage,

@@ -1,9 +1,9 @@
 import type { SiteHealth } from '../engine/health/site-health'
 import type { ScheduleStatus } from '../engine/schedule/schedule-status'
 import type { ActionPlanView, ErrorView, ScheduleStatusView, SiteHealthView } from '../ipc-contract'
-import type { ActionStepsRun } from '../engine/actions/site-action'
+import type { ActionPlan } from '../engine/actions/site-action'
 import type { DashboardJob } from './dashboard-job'
-import { changeView, errorViewOfText, findingView } from './engine-views'
+import { changeView, findingView } from './engine-views'
 
 /*
  * The dashboard's engine values as the renderer is sent them. The plain returns are the
@@ -21,27 +21,23 @@ export function scheduleStatusView(status: ScheduleStatus): ScheduleStatusView {
 export function actionPlanView(
   job: DashboardJob,
   host: string,
-  run: ActionStepsRun | null,
-  deletes: string[],
+  planned: ActionPlan | null,
   error: ErrorView | null,
 ): ActionPlanView {
-  const steps = (run?.steps ?? []).map((plan) => ({
+  const steps = (planned?.steps ?? []).map((plan) => ({
     id: plan.id,
     title: plan.title,
     changes: plan.changes.map(changeView),
     notes: plan.notes,
   }))
-  const failed = run?.summary.status === 'failed'
   return {
     action: job.action,
     title: job.title,
     host,
     steps,
     changeCount: steps.reduce((count, step) => count + step.changes.length, 0),
-    deletes,
-    findings: (run?.findings ?? []).map(findingView),
-    error:
-      error ??
-      (failed ? errorViewOfText(run?.summary.error ?? 'The plan could not be made') : null),
+    deletes: planned?.deletes ?? [],
+    findings: (planned?.findings ?? []).map(findingView),
+    error: error ?? (planned?.error ? { message: planned.error } : null),
   }
 }

@@ -1,4 +1,4 @@
-import { describeError, EngineError } from '../engine/errors'
+import { describeError, EngineError, errorValue, type ErrorValue } from '../engine/errors'
 import type { FleetEvent } from '../engine/fleet'
 import type { HostFacts } from '../engine/remote/facts'
 import { commandLine } from '../engine/remote/quote'
@@ -23,7 +23,9 @@ import type {
  */
 
 export function changeView(change: Change): ChangeView {
-  if (change.kind === 'file') return change
+  if (change.kind === 'wait') return { kind: 'wait', summary: change.summary }
+  if (change.kind === 'file')
+    return { kind: 'file', summary: change.summary, path: change.path, diff: change.diff }
   return {
     kind: 'command',
     summary: change.summary,
@@ -32,7 +34,7 @@ export function changeView(change: Change): ChangeView {
   }
 }
 
-export function planView(plan: StepPlan): PlanView {
+export function planView(plan: Pick<StepPlan, 'changes' | 'notes'>): PlanView {
   return { changes: plan.changes.map(changeView), notes: plan.notes }
 }
 
@@ -67,13 +69,16 @@ export function errorViewOfText(text: string): ErrorView {
   return { message: text.slice(0, at), hint: text.slice(at + HINT_MARKER.length) }
 }
 
-export function errorView(error: unknown): ErrorView {
-  if (error instanceof EngineError) {
-    const where = error.details.host ? ` (on ${error.details.host})` : ''
-    return {
-      message: `${error.message}${where}`,
-      ...(error.details.hint ? { hint: error.details.hint } : {}),
-    }
+/** An engine error value as the page shows it: where it happened is part of the message. */
+export function errorViewOf(value: ErrorValue): ErrorView {
+  return {
+    message: `${value.message}${value.host ? ` (on ${value.host})` : ''}`,
+    ...(value.hint ? { hint: value.hint } : {}),
+    ...(value.code ? { code: value.code } : {}),
   }
+}
+
+export function errorView(error: unknown): ErrorView {
+  if (error instanceof EngineError) return errorViewOf(errorValue(error))
   return errorViewOfText(describeError(error))
 }

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import { stat } from 'node:fs/promises'
+import type { HostPlan } from '../engine/plan/host-plan'
 import type { SiteStore } from '../app-data/site-store'
 import {
   freshWizardProgress,
@@ -16,6 +17,11 @@ export interface OpenWizard {
   key: string
   siteId: string | null
   progress: WizardProgress
+  /**
+   * The plan each page shows now, by stage (workers: by host): what its apply executes. Kept in
+   * memory only: after a restart a page plans again before it changes anything.
+   */
+  shownPlans: Map<string, HostPlan | ReadonlyMap<string, HostPlan>>
 }
 
 export interface WizardStores {
@@ -29,6 +35,7 @@ export function newWizard(): OpenWizard {
     key: `new-${randomBytes(5).toString('hex')}`,
     siteId: null,
     progress: freshWizardProgress(),
+    shownPlans: new Map(),
   }
 }
 
@@ -49,13 +56,18 @@ export async function openWizard(stores: WizardStores, id: string): Promise<Open
   const progress = await stores.progress.load(id)
   if (await isSavedSite(stores.sites, id)) {
     const site = progress ? null : await stores.sites.load(id)
-    return { key: id, siteId: id, progress: progress ?? progressFromSite(site as Site) }
+    return {
+      key: id,
+      siteId: id,
+      progress: progress ?? progressFromSite(site as Site),
+      shownPlans: new Map(),
+    }
   }
   if (!progress)
     throw new EngineError(`There is no saved site or setup named "${id}"`, {
       hint: 'go back to the list of sites and pick one from there',
     })
-  return { key: id, siteId: null, progress }
+  return { key: id, siteId: null, progress, shownPlans: new Map() }
 }
 
 /**
@@ -72,7 +84,12 @@ export async function interruptedWizard(stores: WizardStores): Promise<OpenWizar
       found.progress.activeRun.startedAt > progress.activeRun.startedAt
     )
       continue
-    found = { key, siteId: (await isSavedSite(stores.sites, key)) ? key : null, progress }
+    found = {
+      key,
+      siteId: (await isSavedSite(stores.sites, key)) ? key : null,
+      progress,
+      shownPlans: new Map(),
+    }
   }
   return found
 }

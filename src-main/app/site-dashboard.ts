@@ -20,10 +20,11 @@ import type {
   SessionEventInput,
   SiteHealthView,
 } from '../ipc-contract'
-import { runActionSteps, type ActionStepsRun } from '../engine/actions/site-action'
+import { applyAction, planAction, type ActionPlan } from '../engine/actions/site-action'
+import type { HostPlan } from '../engine/plan/host-plan'
 import { dashboardJob, type DashboardJob } from './dashboard-job'
 import { actionPlanView, scheduleStatusView, siteHealthView } from './dashboard-views'
-import { errorView, errorViewOfText, runEventView } from './engine-views'
+import { errorView, errorViewOf, runEventView } from './engine-views'
 import type { RunRegistry } from './run-registry'
 import { busyRefusal } from './run-registry'
 import { hostLabel } from './site-draft'
@@ -60,6 +61,9 @@ const ACTION_TITLES: Record<DashboardRequest['action'], string> = {
  * plan and every run is recorded in the activity history.
  */
 export class SiteDashboard {
+  /** The plan each site's page shows now, per action request: what "apply" executes. */
+  private readonly shownPlans = new Map<string, { request: string; plan: HostPlan }>()
+
   constructor(private readonly deps: SiteDashboardDeps) {}
 
   async site(siteId: string): Promise<DashboardSiteView> {
@@ -108,7 +112,7 @@ export class SiteDashboard {
         site,
         steps: [],
       }
-      return actionPlanView(placeholder, host.label, null, [], invalidRequest(error))
+      return actionPlanView(placeholder, host.label, null, invalidRequest(error))
     }
     const recording = this.deps.history.record({
       face: 'dashboard',
@@ -116,19 +120,25 @@ export class SiteDashboard {
       host: host.label,
       site: siteId,
     })
-    let run: ActionStepsRun | null = null
+    let planned: ActionPlan | null = null
     let failure: ErrorView | null = null
     try {
-      run = await runActionSteps(host, job, 'plan', { emit: (event) => recording.emit(event) })
+      planned = await planAction(
+        host,
+        { ...job, id: job.action },
+        {
+          emit: (event) => recording.emit(event),
+        },
+      )
+      if (!planned.error)
+        this.shownPlans.set(siteId, { request: JSON.stringify(request), plan: planned.plan })
     } catch (error) {
       failure = errorView(error)
     }
-    const deletes =
-      run && run.summary.status !== 'failed' && job.deletes ? await job.deletes(host) : []
     await recording
       .finish(failure ? { status: 'failed', error: failure.message } : {})
       .catch((error: unknown) => console.error('Could not record the plan:', error))
-    return redactDeep(actionPlanView(job, host.label, run, deletes, failure), this.deps.redact())
+    return redactDeep(actionPlanView(job, host.label, planned, failure), this.deps.redact())
   }
 
   /** Starts the action as a run; its events go to the page, then `dashboard-finished`. */
@@ -143,6 +153,18 @@ export class SiteDashboard {
     } catch (error) {
       return { kind: 'refused', error: invalidRequest(error) }
     }
+    const shown = this.shownPlans.get(siteId)
+    if (!shown || shown.request !== JSON.stringify(request))
+      return {
+        kind: 'refused',
+        error: {
+          message: 'This action has no plan on the page yet: nothing was run',
+          hint: 'plan it, read what it will change, then apply that plan',
+          code: 'no-plan',
+        },
+      }
+    this.shownPlans.delete(siteId)
+    const plan = shown.plan
     const info = {
       kind: 'dashboard' as const,
       siteId,
@@ -153,7 +175,7 @@ export class SiteDashboard {
     const started = this.deps.registry.start(
       host.label,
       info,
-      (runId, signal) => this.execute({ runId, ...info }, host, job, signal),
+      (runId, signal) => this.execute({ runId, ...info }, host, job, plan, signal),
       (record) => this.deps.send({ kind: 'dashboard-finished', record }),
     )
     if ('busy' in started)
@@ -179,6 +201,7 @@ export class SiteDashboard {
     base: ActiveDashboardRun,
     host: RemoteHost,
     job: DashboardJob,
+    plan: HostPlan,
     signal: AbortSignal,
   ): Promise<DashboardRunRecord> {
     const recording = this.deps.history.record({
@@ -189,21 +212,26 @@ export class SiteDashboard {
     })
     let outcome: Pick<DashboardRunRecord, 'status' | 'error' | 'steps'>
     try {
-      const { summary } = await runActionSteps(host, job, 'apply', {
-        emit: (event) => {
-          recording.emit(event)
-          this.deps.send({
-            kind: 'dashboard-event',
-            runId: base.runId,
-            siteId: base.siteId,
-            event: runEventView(event),
-          })
+      const { summary } = await applyAction(
+        host,
+        { ...job, id: job.action },
+        {
+          plan,
+          emit: (event) => {
+            recording.emit(event)
+            this.deps.send({
+              kind: 'dashboard-event',
+              runId: base.runId,
+              siteId: base.siteId,
+              event: runEventView(event),
+            })
+          },
+          signal,
         },
-        signal,
-      })
+      )
       outcome = {
         status: summary.status,
-        error: summary.error ? errorViewOfText(summary.error) : null,
+        error: summary.failure ? errorViewOf(summary.failure) : null,
         steps: summary.steps.filter((step) => step.status !== 'skipped'),
       }
       if (

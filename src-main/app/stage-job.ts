@@ -3,6 +3,7 @@ import type { RunRecording } from '../app-data/history-store'
 import type { RecordedAction } from '../app-data/recorded-action'
 import { EngineError } from '../engine/errors'
 import type { Connect } from '../engine/fleet'
+import type { HostPlan } from '../engine/plan/host-plan'
 import type { Site } from '../engine/site'
 import type { RemoteHost } from '../engine/ssh/remote-host'
 import type { RunMode, SessionEventInput, StageId, StageRecord } from '../ipc-contract'
@@ -26,6 +27,16 @@ export interface StageJobDeps {
   send(event: SessionEventInput): void
   /** The open connection to the mirror host; throws when there is none. */
   requireHost(): RemoteHost
+  /** The plans each stage's page shows: what its apply executes. */
+  shownPlans: Map<string, HostPlan | ReadonlyMap<string, HostPlan>>
+}
+
+function shownPlanOf<T>(plans: StageJobDeps['shownPlans'], key: string) {
+  return {
+    get: () => plans.get(key) as T | undefined,
+    set: (plan: T) => void plans.set(key, plan as HostPlan | ReadonlyMap<string, HostPlan>),
+    clear: () => void plans.delete(key),
+  }
 }
 
 /**
@@ -56,6 +67,7 @@ export function prepareStageJob(
           emit: (event) => deps.send({ kind: 'fleet-event', runId, event }),
           record: deps.record,
           history: (event) => history.event(event),
+          shown: shownPlanOf<ReadonlyMap<string, HostPlan>>(deps.shownPlans, stage),
         })
         await history.finish().catch((error: unknown) => console.error(error))
         return result
@@ -81,6 +93,7 @@ export function prepareStageJob(
         emit: (event) => deps.send({ kind: 'run-event', runId, stage, event }),
         record: deps.record,
         history: (event) => history.emit(event),
+        shown: shownPlanOf<HostPlan>(deps.shownPlans, stage),
       })
       const failed = result.status === 'failed' || result.status === 'cancelled'
       await history

@@ -1,13 +1,17 @@
 import { probeFacts, FACTS_SCRIPT } from '../engine/remote/facts'
 import { commandLine, scriptCommand } from '../engine/remote/quote'
 import { upstreamSizes } from '../engine/remote/upstream-sizes'
-import { runSteps, type RunEvent } from '../engine/run'
+import { EngineError } from '../engine/errors'
+import { applyHostPlan } from '../engine/plan/apply-host'
+import type { HostPlan } from '../engine/plan/host-plan'
+import { planSteps } from '../engine/plan/plan-host'
+import { runSteps, type RunEvent, type RunSummary } from '../engine/run'
 import { mirrorRequirements } from '../engine/site-file'
 import type { Site } from '../engine/site'
 import type { RemoteHost } from '../engine/ssh/remote-host'
 import { mirrorLayout, VENV_PYTHON } from '../engine/steps/mirror-layout'
 import { compileArgv, previewClosure } from '../engine/steps/resolve-requirements'
-import type { PackageCheck } from '../engine/steps/verify-mirror'
+import { verifyMirrorStep, type PackageCheck } from '../engine/steps/verify-mirror'
 import type {
   ClosureEntry,
   RunEventViewInput,
@@ -17,7 +21,7 @@ import type {
 } from '../ipc-contract'
 import {
   errorView,
-  errorViewOfText,
+  errorViewOf,
   factsView,
   findingView,
   packageCheckView,
@@ -26,7 +30,7 @@ import {
 } from './engine-views'
 import type { RecordedAction } from '../app-data/recorded-action'
 import { recordHostActions } from './recorded-commands'
-import { STAGE_STEPS, type HostStageId } from './stages'
+import { STAGE_STEPS, type HostStageId, type StageSteps } from './stages'
 
 export interface StageRun {
   runId: string
@@ -41,6 +45,71 @@ export interface StageRun {
   record(action: RecordedAction): void
   /** Every engine event, for the activity history. */
   history?(event: RunEvent): void
+  /** The plan the page shows for this stage: kept by a plan run, executed by the apply run. */
+  shown: ShownPlan
+}
+
+export interface ShownPlan {
+  get(): HostPlan | undefined
+  set(plan: HostPlan): void
+  clear(): void
+}
+
+/** A plan whose only "changes" follow what already runs (a sync) changes nothing. */
+const changesNothing = (plan: HostPlan): boolean =>
+  plan.planned.every((step) => step.changes.every((change) => change.kind === 'wait'))
+
+/**
+ * The run of a stage: a plan run makes the plan the page shows (and keeps it); an apply run
+ * executes exactly that plan, or, when the page shows none, a fresh one only if it changes
+ * nothing (verifying, following a sync). A host that changed since its plan is refused (the
+ * record's error has the code `stale-plan`).
+ */
+async function stageSummary(
+  run: StageRun,
+  steps: StageSteps,
+  forward: (event: RunEvent) => void,
+): Promise<RunSummary> {
+  const range = { from: steps.from, to: steps.to }
+  if (run.mode === 'plan') {
+    const summary = await runSteps(
+      steps.steps,
+      run.host,
+      run.site,
+      { mode: 'plan', ...range, signal: run.signal },
+      forward,
+    )
+    if (summary.plan && !summary.plan.error) run.shown.set(summary.plan)
+    else run.shown.clear()
+    return summary
+  }
+  let plan = run.shown.get()
+  run.shown.clear()
+  if (!plan) {
+    plan = await planSteps(
+      steps.steps,
+      run.host,
+      run.site,
+      { ...range, signal: run.signal },
+      (event) => {
+        if (event.type === 'finding') forward(event)
+      },
+    )
+    if (!plan.error && !changesNothing(plan))
+      throw new EngineError('This page shows no plan for these changes: nothing was run', {
+        host: run.host.label,
+        hint: 'plan first, read what will change, then apply that plan',
+        code: 'no-plan',
+      })
+  }
+  return applyHostPlan(
+    plan,
+    steps.steps,
+    run.host,
+    run.site,
+    { signal: run.signal, runId: run.runId },
+    forward,
+  )
 }
 
 /**
@@ -75,25 +144,18 @@ export async function runStage(run: StageRun): Promise<StageRecord> {
     })
   }
   try {
-    const shared = new Map<string, unknown>()
-    const { steps, from, to } = STAGE_STEPS[run.stage]
+    const steps = STAGE_STEPS[run.stage]
     if (run.stage === 'check') {
       const directory = mirrorLayout(run.site.mirror).dir
       readOnly('facts', scriptCommand(FACTS_SCRIPT, [directory]))
       record.facts = factsView(await probeFacts(run.host, directory))
     }
-    const summary = await runSteps(
-      steps,
-      run.host,
-      run.site,
-      { mode: run.mode, from, to, shared, signal: run.signal },
-      forward,
-    )
+    const summary = await stageSummary(run, steps, forward)
     record.status = summary.status
     record.steps = summary.steps.filter((step) => step.status !== 'skipped')
     record.failedStep = summary.failedStep ?? null
-    record.error = summary.error ? errorViewOfText(summary.error) : null
-    const checks = shared.get('packageChecks') as PackageCheck[] | undefined
+    record.error = summary.failure ? errorViewOf(summary.failure) : null
+    const checks = summary.proofs[verifyMirrorStep.id] as PackageCheck[] | undefined
     if (checks) record.packageChecks = checks.map(packageCheckView)
     if (run.stage === 'packages' && summary.status !== 'failed' && summary.status !== 'cancelled') {
       const toolsReady =

@@ -1,7 +1,9 @@
-import type { Connect, FleetEvent } from '../engine/fleet'
+import { EngineError } from '../engine/errors'
+import type { Connect, FleetEvent, FleetSummary } from '../engine/fleet'
+import type { HostPlan } from '../engine/plan/host-plan'
 import type { RunMode } from '../engine/run'
 import type { Site } from '../engine/site'
-import { applyWorkers, planWorkers } from '../engine/workers'
+import { applyWorkers, planWorkers, workerTargets } from '../engine/workers'
 import type { FleetEventViewInput, StageRecord } from '../ipc-contract'
 import { errorView, fleetEventView, planView } from './engine-views'
 import type { RecordedAction } from '../app-data/recorded-action'
@@ -19,6 +21,15 @@ export interface WorkersRun {
   record(action: RecordedAction): void
   /** Every fleet event, for the activity history. */
   history?(event: FleetEvent): void
+  /** The plans the page shows (kept by a plan run, executed by the apply run). */
+  shown: ShownPlans
+}
+
+/** The plans a page shows, by host label: what its apply executes and nothing else. */
+export interface ShownPlans {
+  get(): ReadonlyMap<string, HostPlan> | undefined
+  set(plans: ReadonlyMap<string, HostPlan>): void
+  clear(): void
 }
 
 /**
@@ -56,12 +67,43 @@ export async function runWorkersStage(run: WorkersRun): Promise<StageRecord> {
 
   try {
     const options = { signal: run.signal }
-    const summary =
-      run.mode === 'plan'
-        ? await planWorkers(run.site, connect, options, forward)
-        : await applyWorkers(run.site, connect, options, forward)
+    let summary: FleetSummary
+    if (run.mode === 'plan') {
+      summary = await planWorkers(run.site, connect, options, forward)
+      run.shown.set(
+        new Map(
+          summary.hosts.flatMap((host) =>
+            host.summary?.plan && !host.summary.plan.error
+              ? [[host.host, host.summary.plan] as const]
+              : [],
+          ),
+        ),
+      )
+    } else {
+      const shown = run.shown.get()
+      const unplanned = workerTargets(run.site)
+        .map((target) => target.label)
+        .filter((label) => !shown?.has(label))
+      if (unplanned.length > 0)
+        throw new EngineError(`Nothing was run: no plan is shown for ${unplanned.join(', ')}`, {
+          hint: 'plan the workers, read what will change on each, then apply that plan',
+          code: 'no-plan',
+        })
+      run.shown.clear()
+      summary = await applyWorkers(
+        run.site,
+        connect,
+        { ...options, ...(shown ? { plans: shown } : {}) },
+        forward,
+      )
+    }
     record.status = summary.status
-    record.fleet = { mode: summary.mode, status: summary.status, hosts: summary.hosts, plans }
+    record.fleet = {
+      mode: summary.mode,
+      status: summary.status,
+      hosts: summary.hosts.map(({ summary: _run, ...host }) => host),
+      plans,
+    }
     const failed = summary.hosts.filter((host) => host.state === 'failed')
     if (failed.length > 0)
       record.error = {

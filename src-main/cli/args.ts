@@ -13,7 +13,11 @@ export type CommandName = (typeof COMMANDS)[number]
 
 export interface CliOptions {
   command: CommandName
+  /** The site description; absent only for `apply --plan`, which carries its own. */
   site: string
+  /** plan: where to save the plan; apply: the saved plan to execute. */
+  out: string | undefined
+  plan: string | undefined
   json: boolean
   yes: boolean
   acceptHostKeys: string[]
@@ -39,6 +43,8 @@ export class UsageError extends Error {
 }
 
 export const USAGE = `Usage: pip-mirror <command> --site FILE [options]
+       pip-mirror plan --site FILE --out PLAN.json
+       pip-mirror apply --plan PLAN.json
 
 Commands:
   plan         show every change (commands, file diffs) without touching anything
@@ -52,6 +58,10 @@ Commands:
 
 Options:
   --site FILE              the site description (JSON)
+  --out FILE               plan: save the plan (every change, and the host state it was made
+                           from) for \`apply --plan\`
+  --plan FILE              apply: run exactly this saved plan, after checking that no host
+                           changed since it was made (exit 4 if one did); it carries its site
   --json                   print events and the result as JSON lines
   --yes, -y                apply without asking (required when not on a terminal)
   --accept-host-key FP     trust this SHA256 host key fingerprint on first contact (repeatable)
@@ -73,7 +83,8 @@ Options:
 Secrets come from the environment, never from the site file:
   PIP_MIRROR_SSH_PASSWORD, PIP_MIRROR_SUDO_PASSWORD, PIP_MIRROR_KEY_PASSPHRASE
 
-Exit codes: 0 done and verified, 1 failed, 2 invalid input, 3 host key not trusted.
+Exit codes: 0 done and verified, 1 failed, 2 invalid input, 3 host key not trusted,
+  4 the plan is stale: a host changed since the plan was made (nothing was applied).
 `
 
 export function parseCliArgs(argv: readonly string[]): CliOptions {
@@ -86,6 +97,8 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
       args: rest,
       options: {
         site: { type: 'string' },
+        out: { type: 'string' },
+        plan: { type: 'string' },
         json: { type: 'boolean', default: false },
         yes: { type: 'boolean', short: 'y', default: false },
         'accept-host-key': { type: 'string', multiple: true, default: [] },
@@ -107,7 +120,13 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
     throw new UsageError((error as Error).message)
   }
   const { values } = parsed
-  if (!values.site) throw new UsageError('--site FILE is required')
+  if (values.out !== undefined && command !== 'plan')
+    throw new UsageError('--out goes with `plan` (save the plan to apply it later)')
+  if (values.plan !== undefined && command !== 'apply')
+    throw new UsageError('--plan goes with `apply` (run a saved plan)')
+  if (values.plan !== undefined && (values.from !== undefined || values.only !== undefined))
+    throw new UsageError('a saved plan is applied whole: --from and --only belong to `plan`')
+  if (!values.site && values.plan === undefined) throw new UsageError('--site FILE is required')
   if (values.only !== undefined && values.only !== 'mirror' && values.only !== 'workers')
     throw new UsageError('--only takes "mirror" or "workers"')
   for (const fp of values['accept-host-key'] ?? [])
@@ -117,7 +136,9 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
       )
   return {
     command: command as CommandName,
-    site: values.site,
+    site: values.site ?? '',
+    out: values.out,
+    plan: values.plan,
     json: values.json ?? false,
     yes: values.yes ?? false,
     acceptHostKeys: values['accept-host-key'] ?? [],

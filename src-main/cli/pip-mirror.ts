@@ -1,9 +1,10 @@
-import { describeError } from '../engine/errors'
+import { describeError, EngineError } from '../engine/errors'
+import { StalePlanError } from '../engine/plan/apply-host'
 import { HostKeyChangedError, UnknownHostKeyError } from '../engine/ssh/host-keys'
 import { SiteError } from '../engine/site'
 import { parseCliArgs, UsageError, USAGE, type CliOptions } from './args'
 import { doctor, repair } from './commands/doctor-repair'
-import { planOrApply } from './commands/plan-apply'
+import { EXIT_STALE_PLAN, planOrApply } from './commands/plan-apply'
 import { schedule } from './commands/schedule'
 import { cancelRunningSync, status } from './commands/status'
 import type { Output } from './render'
@@ -51,6 +52,8 @@ export async function runCli(args: readonly string[]): Promise<number> {
       return 2
     }
     process.stderr.write(`pip-mirror: ${describeError(error)}\n`)
-    return error instanceof UnknownHostKeyError || error instanceof HostKeyChangedError ? 3 : 1
+    if (error instanceof UnknownHostKeyError || error instanceof HostKeyChangedError) return 3
+    if (error instanceof StalePlanError) return EXIT_STALE_PLAN
+    return error instanceof EngineError && error.details.code === 'invalid-plan' ? 2 : 1
   }
 }

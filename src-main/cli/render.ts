@@ -1,4 +1,7 @@
 import type { RunEvent, RunSummary } from '../engine/run'
+import type { RollbackChange } from '../engine/plan/change'
+import type { HostPlan } from '../engine/plan/host-plan'
+import type { SitePlan } from '../engine/plan/site-plan'
 import type { Change, Finding } from '../engine/steps/step'
 import { commandLine } from '../engine/remote/quote'
 
@@ -10,9 +13,14 @@ export interface Output {
 const color = (tty: boolean, code: string, text: string): string =>
   tty ? `\x1b[${code}m${text}\x1b[0m` : text
 
-export function renderChange(change: Change, tty: boolean): string {
-  if (change.kind === 'command')
-    return `  • ${change.summary}\n      ${color(tty, '2', `${change.sudo ? '(as root) ' : ''}$ ${commandLine(change.argv)}`)}\n`
+export function renderChange(change: Change | RollbackChange, tty: boolean): string {
+  if (change.kind === 'wait') return `  • ${change.summary}\n`
+  if (change.kind === 'command') {
+    const undo = 'onFailure' in change ? (change.onFailure ?? []) : []
+    return `  • ${change.summary}\n      ${color(tty, '2', `${change.sudo ? '(as root) ' : ''}$ ${commandLine(change.argv)}`)}\n${undo
+      .map((step) => `      if it fails, first: ${renderChange(step, tty).trimStart()}`)
+      .join('')}`
+  }
   const diff = change.diff
     .trimEnd()
     .split('\n')
@@ -21,7 +29,26 @@ export function renderChange(change: Change, tty: boolean): string {
         `      ${line.startsWith('+') && !line.startsWith('+++') ? color(tty, '32', line) : line.startsWith('-') && !line.startsWith('---') ? color(tty, '31', line) : line}`,
     )
     .join('\n')
-  return `  • ${change.summary}: ${change.path}\n${diff}\n`
+  const how = `${change.sudo ? 'as root' : 'as the login user'}, mode ${change.mode.toString(8)}, owner ${change.owner}${change.backup ? ', previous kept' : ''}`
+  return `  • ${change.summary}: ${change.path} (${how})\n${diff}\n`
+}
+
+/** A saved plan, as `apply --plan` shows it before it checks and runs it. */
+export function renderPlanFile(plan: SitePlan, tty: boolean): string {
+  const hosts = [plan.mirror, ...plan.workers.map((worker) => worker.plan)].filter(
+    (host): host is HostPlan => host !== null,
+  )
+  return hosts
+    .map(
+      (host) =>
+        `Plan for ${host.host}, made ${host.createdAt}\n${host.planned
+          .map(
+            (step) =>
+              `\n${color(tty, '1', `== ${step.title}`)} (${step.id})\n${step.notes.map((note) => `  ${note}\n`).join('')}${step.changes.map((change) => renderChange(change, tty)).join('')}`,
+          )
+          .join('')}`,
+    )
+    .join('\n')
 }
 
 export function renderFinding(finding: Finding, tty: boolean): string {
@@ -116,10 +143,12 @@ export function renderSummary(summary: RunSummary, tty: boolean): string {
   const head =
     summary.status === 'failed'
       ? color(tty, '31', `Failed at ${summary.failedStep}.`)
-      : summary.status === 'planned'
-        ? `${total} change(s) would be made.`
-        : summary.status === 'changed'
-          ? color(tty, '32', `Done: ${total} change(s) made, verified.`)
-          : color(tty, '32', 'Nothing to change: the host is as described, verified.')
+      : summary.status === 'cancelled'
+        ? color(tty, '33', `Cancelled at ${summary.failedStep ?? 'the start'}.`)
+        : summary.status === 'planned'
+          ? `${total} change(s) would be made.`
+          : summary.status === 'changed'
+            ? color(tty, '32', `Done: ${total} change(s) made, verified.`)
+            : color(tty, '32', 'Nothing to change: the host is as described, verified.')
   return `\n${head}\n${lines.join('\n')}\n${summary.error ? `\n${summary.error}\n` : ''}`
 }

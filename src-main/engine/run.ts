@@ -128,7 +128,11 @@ export function failedStepOf(summary: Pick<RunSummary, 'failedStep'>): { failedS
 }
 
 /** A run that failed before any step could start (connecting, a stale plan). */
-export function failedRun(runId: string, steps: readonly { id: string }[], error: unknown): RunSummary {
+export function failedRun(
+  runId: string,
+  steps: readonly { id: string }[],
+  error: unknown,
+): RunSummary {
   return {
     runId,
     status: 'failed',

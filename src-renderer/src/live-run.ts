@@ -1,7 +1,8 @@
 import type { Finding, PlanView, RunEventView, RunMode } from '../../src-main/ipc-contract'
 import type { LogLine } from './log-buffer'
 
-export type StepState = 'pending' | 'running' | 'ok' | 'changed' | 'planned' | 'failed'
+export type StepState =
+  'pending' | 'running' | 'ok' | 'changed' | 'planned' | 'failed' | 'not run' | 'cancelled'
 
 /** A run as its events arrive: its steps, its progress, what it planned and found. */
 export interface LiveRunState {
@@ -72,6 +73,10 @@ export function applyRunEvent(
       log({ stream: 'stderr', text: event.message })
       break
     case 'run-done':
+      // Steps the run never reached did not run; after a cancel, neither did the one under way.
+      for (const step of run.steps)
+        if (step.state === 'pending' || (step.state === 'running' && event.status === 'cancelled'))
+          step.state = event.status === 'cancelled' ? 'cancelled' : 'not run'
       break
   }
 }

@@ -37,17 +37,23 @@ afterAll(async () => {
 const leakyToolStep: Step = {
   id: 'leaky-tool',
   title: 'A tool that echoes its environment',
-  check: async () => ({ done: false, summary: '' }),
   plan: async () => ({
-    changes: [{ kind: 'command', summary: 'print the environment', argv: ['cat'], sudo: false }],
+    changes: [
+      {
+        kind: 'command',
+        summary: 'print the environment',
+        argv: [
+          'env',
+          `PIP_MIRROR_SUDO_PASSWORD=${SUDOER.password}`,
+          'sh',
+          '-c',
+          'echo "PIP_MIRROR_SUDO_PASSWORD=$PIP_MIRROR_SUDO_PASSWORD"; echo "the password is $PIP_MIRROR_SUDO_PASSWORD."',
+        ],
+        sudo: false,
+      },
+    ],
     notes: [],
   }),
-  async apply(ctx) {
-    await ctx.host.run(['cat'], {
-      stdin: `PIP_MIRROR_SUDO_PASSWORD=${SUDOER.password}\nthe password is ${SUDOER.password}.\n`,
-    })
-  },
-  verify: async () => undefined,
 }
 
 describe('the activity history', () => {

@@ -1,13 +1,20 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { mkdtemp, readFile, rm, chmod } from 'node:fs/promises'
+import { mkdtemp, readFile, rm, chmod, writeFile } from 'node:fs/promises'
 import { existsSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { RemoteHost } from '../../src-main/engine/ssh/remote-host'
-import { readRemoteFile, writeRemoteFileAtomic } from '../../src-main/engine/ssh/files'
 import { runSteps, type RunEvent } from '../../src-main/engine/run'
 import { parseSite } from '../../src-main/engine/site'
 import type { Step } from '../../src-main/engine/steps/step'
+import { fileRead } from '../../src-main/engine/plan/state-request'
+import { planFile, sha256 } from '../../src-main/engine/steps/managed-file'
+import { planSteps } from '../../src-main/engine/plan/plan-host'
+import {
+  applyHostPlan,
+  checkPlanState,
+  StalePlanError,
+} from '../../src-main/engine/plan/apply-host'
 import { EngineError } from '../../src-main/engine/errors'
 import { makeClientKey, startSshd, type TestSshd } from '../testbed/sshd'
 
@@ -52,24 +59,13 @@ function fileStep(id: string, path: string, content: string): Step {
   return {
     id,
     title: `Write ${path}`,
-    async check(ctx) {
-      const current = await readRemoteFile(ctx.host, path)
-      return { done: current?.toString() === content, summary: path }
-    },
+    reads: () => [fileRead(path)],
     async plan(ctx) {
-      const { done } = await this.check(ctx)
-      return {
-        changes: done
-          ? []
-          : [{ kind: 'file', summary: `write ${path}`, path, diff: `+${content}` }],
-        notes: [],
-      }
-    },
-    async apply(ctx) {
-      await writeRemoteFileAtomic(ctx.host, path, content)
+      const change = planFile(ctx.state, ctx.host.label, { path, content }, `write ${path}`)
+      return { changes: change ? [change] : [], notes: [] }
     },
     async verify(ctx) {
-      const seen = (await ctx.host.run(['cat', path])).stdout
+      const seen = (await ctx.host.read(['cat', path])).stdout
       if (seen !== content) throw new EngineError(`${path} holds something else`)
     },
   }
@@ -78,15 +74,10 @@ function fileStep(id: string, path: string, content: string): Step {
 const failingStep: Step = {
   id: 'broken',
   title: 'A step that fails',
-  check: async () => ({ done: false, summary: '' }),
   plan: async () => ({
     changes: [{ kind: 'command', summary: 'run false', argv: ['false'], sudo: false }],
     notes: [],
   }),
-  async apply(ctx) {
-    await ctx.host.run(['false'])
-  },
-  verify: async () => undefined,
 }
 
 describe('step runner', () => {
@@ -136,6 +127,8 @@ describe('step runner', () => {
     const summary = await runSteps(steps, host, site, { mode: 'apply' }, (e) => events.push(e))
     expect(summary.status).toBe('failed')
     expect(summary.failedStep).toBe('broken')
+    // The step after the failure never ran, and says so (never "ok").
+    expect(summary.steps.map((s) => s.status)).toEqual(['changed', 'failed', 'not run'])
     expect(summary.error).toMatch(/`false` failed with exit code 1/)
     expect(existsSync(after)).toBe(false)
     const failed = events.find((e) => e.type === 'step-failed')
@@ -156,5 +149,108 @@ describe('step runner', () => {
     await expect(
       runSteps(steps, host, site, { mode: 'apply', from: 'nope' }, () => undefined),
     ).rejects.toThrow(/no step "nope"/)
+  })
+
+  it('executes the plan it was given, and refuses it when the host changed since, saying what changed', async () => {
+    const path = join(work, 'contract.txt')
+    const steps = [fileStep('c', path, 'approved\n')]
+    const plan = await planSteps(steps, host, site, {}, () => undefined)
+    expect(plan.planned[0]?.changes).toMatchObject([{ kind: 'file', path, replaces: null }])
+
+    // Someone writes the file between the plan and the apply: the plan is stale.
+    await writeFile(path, 'written by someone else\n')
+    const refused = await applyHostPlan(plan, steps, host, site, {}, () => undefined)
+    expect(refused.status).toBe('failed')
+    expect(refused.failure?.code).toBe('stale-plan')
+    expect(refused.error).toContain(`file ${path}: was absent, now sha256`)
+    expect(refused.steps.map((s) => s.status)).toEqual(['not run'])
+    expect(await readFile(path, 'utf8')).toBe('written by someone else\n')
+    await expect(checkPlanState(host, plan)).rejects.toBeInstanceOf(StalePlanError)
+
+    // A fresh plan of the same host applies, and what runs is exactly its one change.
+    const fresh = await planSteps(steps, host, site, {}, () => undefined)
+    const writes: string[] = []
+    const stop = host.onEvent((event) => {
+      if (event.type === 'file-write') writes.push(event.path)
+    })
+    const applied = await applyHostPlan(fresh, steps, host, site, {}, () => undefined)
+    stop()
+    expect(applied.status).toBe('changed')
+    expect(writes).toEqual([path])
+    expect(await readFile(path, 'utf8')).toBe('approved\n')
+  })
+
+  it('the host refuses, while a plan is made or applied, every change the plan does not list', async () => {
+    const sneaky = join(work, 'sneaky.txt')
+    const sneakInPlan: Step = {
+      id: 'sneak-plan',
+      title: 'Changes the host while planning',
+      async plan(ctx) {
+        await ctx.host.run(['touch', sneaky])
+        return { changes: [], notes: [] }
+      },
+    }
+    const planned = await runSteps([sneakInPlan], host, site, { mode: 'plan' }, () => undefined)
+    expect(planned.status).toBe('failed')
+    expect(planned.error).toMatch(/Refused to run `touch .*sneaky.txt`: a plan is being made/)
+    const sneakInVerify: Step = {
+      id: 'sneak-verify',
+      title: 'Changes the host while verifying',
+      plan: async () => ({ changes: [], notes: [] }),
+      async verify(ctx) {
+        await ctx.host.run(['touch', sneaky])
+      },
+    }
+    const applied = await runSteps([sneakInVerify], host, site, { mode: 'apply' }, () => undefined)
+    expect(applied.status).toBe('failed')
+    expect(applied.failure?.code).toBeUndefined()
+    expect(applied.error).toMatch(/not a change of the approved plan/)
+    expect(existsSync(sneaky)).toBe(false)
+  })
+
+  it("runs a failed command's planned put-backs, then fails the step with the plan's words", async () => {
+    const path = join(work, 'rolled-back.txt')
+    await writeFile(path, 'before\n')
+    const withRollback: Step = {
+      id: 'rollback',
+      title: 'Write, check, put back',
+      reads: () => [fileRead(path)],
+      async plan(ctx) {
+        const write = planFile(ctx.state, ctx.host.label, { path, content: 'after\n' }, 'write')
+        if (!write) throw new Error('expected a change')
+        return {
+          changes: [
+            write,
+            {
+              kind: 'command',
+              summary: 'check it (fails)',
+              argv: ['sh', '-c', 'echo "the check says no" >&2; exit 3'],
+              sudo: false,
+              onFailure: [
+                {
+                  ...write,
+                  summary: 'put back',
+                  content: 'before\n',
+                  replaces: sha256('after\n'),
+                  backup: false,
+                },
+              ],
+              failure: { message: 'the check rejected the new file', hint: 'fix the file' },
+            },
+          ],
+          notes: [],
+        }
+      },
+    }
+    const summary = await runSteps([withRollback], host, site, { mode: 'apply' }, () => undefined)
+    expect(summary.status).toBe('failed')
+    expect(summary.failure).toMatchObject({
+      message: expect.stringContaining(
+        'the check rejected the new file; what was there before is back',
+      ),
+      hint: 'fix the file',
+    })
+    expect(summary.error).toContain('the check says no')
+    expect(await readFile(path, 'utf8')).toBe('before\n')
   })
 })

@@ -1,103 +1,121 @@
-import { runSteps, type RunEvent, type RunMode, type RunSummary } from '../../engine/run'
-import type { FleetEvent, FleetSummary } from '../../engine/fleet'
-import { applyWorkers, planWorkers } from '../../engine/workers'
+import { readFile, writeFile } from 'node:fs/promises'
+import type { FleetEvent } from '../../engine/fleet'
+import {
+  applySitePlan,
+  checkSitePlan,
+  parseSitePlan,
+  planChangeCount,
+  planErrors,
+  planSite,
+  type SitePlan,
+} from '../../engine/plan/site-plan'
+import { StalePlanError } from '../../engine/plan/apply-host'
+import type { RunEvent } from '../../engine/run'
 import { loadSiteFile } from '../../engine/site-file'
-import { MIRROR_STEPS } from '../../engine/steps/mirror-steps'
 import { UsageError, type CliOptions } from '../args'
 import { connectFromCli } from '../connect'
 import { CliHistory, failedWith } from '../history'
 import { confirmOnTerminal } from './confirm'
 import { fleetRenderer } from './fleet-output'
-import { humanRenderer, renderSummary, type Output } from '../render'
+import { humanRenderer, renderPlanFile, renderSummary, type Output } from '../render'
 
-/** `plan` shows every change and touches nothing; `apply` makes them and verifies the result. */
+/** Exit code of an apply refused because a host changed since its plan was made. */
+export const EXIT_STALE_PLAN = 4
+
+/**
+ * `plan` shows every change and touches nothing (`--out` saves it); `apply` makes that same plan
+ * (planned, shown and confirmed in one go, or loaded with `--plan`) and verifies the result.
+ */
 export async function planOrApply(options: CliOptions, out: Output): Promise<number> {
   const interactive = !!process.stdin.isTTY && out.isTTY
   if (options.command === 'apply' && !options.yes && !interactive)
     throw new UsageError(
       'apply changes hosts: pass --yes to apply without a terminal to confirm on',
     )
-  const site = await loadSiteFile(options.site)
   const connect = connectFromCli(options)
-  const withMirror = options.only !== 'workers'
-  const withWorkers = options.only !== 'mirror' && site.workers.length > 0
-  const emit = options.json
-    ? (event: RunEvent): void => out.write(`${JSON.stringify(event)}\n`)
-    : humanRenderer(out, { showOutput: options.command === 'apply' })
   const history = new CliHistory(options, (text) => process.stderr.write(text))
-  const fleetEmit = options.json
-    ? (event: FleetEvent): void => out.write(`${JSON.stringify(event)}\n`)
-    : fleetRenderer(out)
-
-  const mirror = async (mode: RunMode): Promise<RunSummary | null> => {
-    if (!withMirror) return null
-    const { user, host: address, port } = site.mirror.ssh
-    const recorded = history.run(`${user}@${address}:${port}`, emit)
-    let summary: RunSummary | null = null
+  const json = (value: unknown): void => out.write(`${JSON.stringify(value)}\n`)
+  /** Runs `work` with events printed and recorded in the history (one run per host). */
+  const recorded = async <T>(
+    mirrorLabel: string,
+    showOutput: boolean,
+    work: (emit: {
+      mirror: (event: RunEvent) => void
+      fleet: (event: FleetEvent) => void
+    }) => Promise<T>,
+  ): Promise<T> => {
+    const mirror = history.run(
+      mirrorLabel,
+      options.json ? (event: RunEvent) => json(event) : humanRenderer(out, { showOutput }),
+    )
+    const fleet = history.fleet(
+      options.json ? (event: FleetEvent) => json(event) : fleetRenderer(out),
+    )
+    let outcome: Parameters<typeof mirror.finish>[0] = {}
     try {
-      const host = await connect(site.mirror.ssh)
-      try {
-        const from = options.from ? { from: options.from } : {}
-        summary = await runSteps(MIRROR_STEPS, host, site, { mode, ...from }, recorded.emit)
-      } finally {
-        host.close()
-      }
-      out.write(
-        options.json
-          ? `${JSON.stringify({ type: 'summary', ...summary })}\n`
-          : renderSummary(summary, out.isTTY),
-      )
-      return summary
+      return await work({ mirror: mirror.emit, fleet: fleet.emit })
     } catch (error) {
-      await recorded.finish(failedWith(error))
+      outcome = failedWith(error)
       throw error
     } finally {
-      if (summary) await recorded.finish()
+      await mirror.finish(outcome)
+      await fleet.finish()
     }
   }
-  const workers = async (
-    mode: RunMode,
-    mirrorSummary: RunSummary | null,
-  ): Promise<FleetSummary | null> => {
-    if (!withWorkers) return null
-    // Until the mirror serves, the workers' plan would only say that they cannot reach it.
-    if (mode === 'plan' && mirrorSummary && mirrorSummary.steps.some((s) => s.changes > 0)) {
-      out.write(
-        options.json
-          ? ''
-          : `\nThe ${site.workers.length} worker(s) are planned once the mirror serves.\n`,
-      )
-      return null
-    }
-    const recorded = history.fleet(fleetEmit)
-    const summary = await (mode === 'plan' ? planWorkers : applyWorkers)(
-      site,
-      connect,
-      {},
-      recorded.emit,
-    ).finally(() => recorded.finish())
-    if (options.json) out.write(`${JSON.stringify({ type: 'workers-summary', ...summary })}\n`)
-    return summary
-  }
-  const failed = (summary: RunSummary | FleetSummary | null): boolean =>
-    !!summary && (summary.status === 'failed' || summary.status === 'cancelled')
 
-  if (options.command === 'apply' && !options.yes) {
-    const plannedMirror = await mirror('plan')
-    if (failed(plannedMirror)) return 1
-    const plannedWorkers = await workers('plan', plannedMirror)
-    const changes =
-      (plannedMirror?.steps.reduce((n, s) => n + s.changes, 0) ?? 0) +
-      (plannedWorkers?.hosts.reduce((n, h) => n + h.changes, 0) ?? 0)
-    if (changes === 0) out.write('\nThe plan makes no changes; applying verifies the result.\n')
-    else if (!(await confirmOnTerminal('Apply these changes?'))) {
+  let plan: SitePlan
+  if (options.plan) {
+    plan = parseSitePlan(await readFile(options.plan, 'utf8'), options.plan)
+    if (!options.json) out.write(renderPlanFile(plan, out.isTTY))
+  } else {
+    const site = await loadSiteFile(options.site)
+    const { user, host, port } = site.mirror.ssh
+    plan = await recorded(`${user}@${host}:${port}`, false, (emit) =>
+      planSite(site, connect, { from: options.from, only: options.only }, emit),
+    )
+    if (options.out) {
+      await writeFile(options.out, `${JSON.stringify(plan, null, 2)}\n`, { mode: 0o600 })
+      if (!options.json)
+        out.write(
+          `\nThe plan is saved in ${options.out}: apply it with \`pip-mirror apply --plan ${options.out}\`.\n`,
+        )
+    }
+  }
+  const errors = planErrors(plan)
+  const changes = planChangeCount(plan)
+  if (options.json) json({ type: 'plan-summary', changes, errors })
+  else if (errors.length > 0)
+    out.write(`\nThe plan could not be completed:\n${errors.map((e) => `  ${e}`).join('\n')}\n`)
+  else out.write(`\n${changes} change(s) planned.\n`)
+  if (options.command === 'plan') return errors.length > 0 ? 1 : 0
+  if (plan.mirror?.error) return 1
+
+  if (!options.yes) {
+    if (changes === 0) out.write('The plan makes no changes; applying verifies the result.\n')
+    else if (!(await confirmOnTerminal('Apply exactly these changes?'))) {
       out.write('Nothing was changed.\n')
       return 1
     }
   }
-  const mode: RunMode = options.command === 'plan' ? 'plan' : 'apply'
-  const mirrorSummary = await mirror(mode)
-  // Workers pointed at a mirror that failed would only fail too.
-  if (failed(mirrorSummary)) return 1
-  return failed(await workers(mode, mirrorSummary)) ? 1 : 0
+  try {
+    await checkSitePlan(plan, connect)
+  } catch (error) {
+    if (!(error instanceof StalePlanError)) throw error
+    process.stderr.write(`pip-mirror: ${error.describe()}\n`)
+    if (options.json) json({ type: 'stale-plan', changes: error.changes })
+    return EXIT_STALE_PLAN
+  }
+  const result = await recorded(plan.mirror?.host ?? 'the workers', true, (emit) =>
+    applySitePlan(plan, connect, {}, emit),
+  )
+  if (result.mirror)
+    out.write(
+      options.json
+        ? `${JSON.stringify({ type: 'summary', ...result.mirror, plan: undefined })}\n`
+        : renderSummary(result.mirror, out.isTTY),
+    )
+  if (result.workers && options.json) json({ type: 'workers-summary', ...result.workers })
+  const failed = (summary: { status: string } | null): boolean =>
+    !!summary && (summary.status === 'failed' || summary.status === 'cancelled')
+  return failed(result.mirror) || failed(result.workers) || errors.length > 0 ? 1 : 0
 }

@@ -29,6 +29,9 @@ export interface SiteAction {
   precondition?: () => void
 }
 
+/** What planAction and applyAction need of an action (the dashboard adds its own beside these). */
+export type PlannableAction = Omit<SiteAction, 'id'> & { id: string }
+
 export interface ActionOptions {
   /** Every event of the run, for the log view and the history recorder. */
   emit?: (event: RunEvent) => void
@@ -44,7 +47,7 @@ export interface PlannedStep {
 
 /** What an action would do, shown before it runs; `plan` is what applyAction executes. */
 export interface ActionPlan {
-  action: ActionId
+  action: string
   title: string
   host: string
   steps: PlannedStep[]
@@ -59,7 +62,7 @@ export interface ActionPlan {
 }
 
 export interface ActionOutcome {
-  action: ActionId
+  action: string
   summary: RunSummary
   /** The site after the action: save it (add packages changes the requirements). */
   site: Site
@@ -68,7 +71,7 @@ export interface ActionOutcome {
 /** Plans the action: every step's plan from one read of the host, touching nothing. */
 export async function planAction(
   host: RemoteHost,
-  action: SiteAction,
+  action: PlannableAction,
   options: ActionOptions = {},
 ): Promise<ActionPlan> {
   const plan = await planSteps(
@@ -85,7 +88,9 @@ export async function planAction(
     host: host.label,
     steps: plan.planned.map(({ id, title, changes, notes }) => ({ id, title, changes, notes })),
     changeCount: plan.planned.reduce((n, s) => n + s.changes.length, 0),
-    deletes: plan.error ? [] : ((removal?.outputs as { paths?: string[] } | undefined)?.paths ?? []),
+    deletes: plan.error
+      ? []
+      : ((removal?.outputs as { paths?: string[] } | undefined)?.paths ?? []),
     findings: plan.planned.flatMap((step) => step.findings),
     error: plan.error?.message ?? null,
     plan,
@@ -98,7 +103,7 @@ export async function planAction(
  */
 export async function applyAction(
   host: RemoteHost,
-  action: SiteAction,
+  action: PlannableAction,
   options: ActionOptions & { plan?: HostPlan } = {},
 ): Promise<ActionOutcome> {
   action.precondition?.()

@@ -65,7 +65,9 @@ export async function checkNginxSite(
   const name = nginxSiteName(mirror.serve.listen)
   const availablePath = `${SITES_AVAILABLE}/${name}`
   const enabledPath = `${SITES_ENABLED}/${name}`
-  const state = await host.readScript(SITE_STATE_SCRIPT, [availablePath, enabledPath], { quiet: true })
+  const state = await host.readScript(SITE_STATE_SCRIPT, [availablePath, enabledPath], {
+    quiet: true,
+  })
   const values = new Map<string, string>()
   const listenLines: string[] = []
   for (const line of state.stdout.split('\n')) {

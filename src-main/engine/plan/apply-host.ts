@@ -129,7 +129,11 @@ export async function applyHostPlan(
       const progress = (done: number, total: number, label?: string): void =>
         emit({ type: 'progress', step: planned.id, done, total, ...(label ? { label } : {}) })
       emit({ type: 'step-started', step: planned.id, title: planned.title })
-      emit({ type: 'plan', step: planned.id, plan: { changes: planned.changes, notes: planned.notes } })
+      emit({
+        type: 'plan',
+        step: planned.id,
+        plan: { changes: planned.changes, notes: planned.notes },
+      })
       try {
         for (const change of planned.changes)
           await executeChange(host, guard, change, { signal, log, progress })
@@ -149,7 +153,11 @@ export async function applyHostPlan(
             output: <O>(earlier: Step<O, unknown>) => outputs.get(earlier.id) as O | undefined,
             proof: <P>(earlier: Step<unknown, P>) => summary.proofs[earlier.id] as P | undefined,
             finding: (finding) =>
-              emit({ type: 'finding', step: planned.id, finding: { host: host.label, ...finding } }),
+              emit({
+                type: 'finding',
+                step: planned.id,
+                finding: { host: host.label, ...finding },
+              }),
             async facts(refresh = false) {
               if (!facts || refresh) facts = await probeFacts(host, plan.state.mirrorDirectory)
               return facts
@@ -163,7 +171,11 @@ export async function applyHostPlan(
         if (signal.aborted)
           for (const id of plan.selected.slice(plan.selected.indexOf(planned.id) + 1))
             outcome.set(id, 'cancelled')
-        emit({ type: 'step-failed', step: planned.id, message: `${planned.title} failed: ${summary.error}` })
+        emit({
+          type: 'step-failed',
+          step: planned.id,
+          message: `${planned.title} failed: ${summary.error}`,
+        })
         break
       }
     }

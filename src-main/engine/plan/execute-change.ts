@@ -50,7 +50,8 @@ export async function executeChange(
         backup: change.backup,
         replaces: change.replaces,
       })
-      if (written.backupPath) ctx.log(`the previous ${change.path} is kept as ${written.backupPath}`)
+      if (written.backupPath)
+        ctx.log(`the previous ${change.path} is kept as ${written.backupPath}`)
       return
     }
     const result = await host.exec(change.argv, { sudo: change.sudo, signal: ctx.signal })

@@ -48,7 +48,9 @@ function describeRead(key: string, value: FileState | string | null | ProbeResul
 export function fingerprintOf(state: HostState): StateFingerprint {
   return {
     facts: stableFacts(state.facts),
-    reads: Object.fromEntries(state.entries().map(([key, value]) => [key, describeRead(key, value)])),
+    reads: Object.fromEntries(
+      state.entries().map(([key, value]) => [key, describeRead(key, value)]),
+    ),
   }
 }
 

@@ -33,7 +33,8 @@ export class ApprovedChangeGuard implements ChangeGuard {
   }
 
   check(operation: GuardedOperation): string | null {
-    if (!this.current) return 'it is not a change of the approved plan (only reads run between changes)'
+    if (!this.current)
+      return 'it is not a change of the approved plan (only reads run between changes)'
     return isPlanned(this.current, operation)
       ? null
       : `the approved change now is "${this.current.summary}", and this is not it`

@@ -18,7 +18,8 @@ export function forwardHostEvents(
         stream: 'command',
         line: `${event.sudo ? '(as root) ' : ''}$ ${commandLine(event.argv)}`,
       })
-    else if (event.type === 'output') emit({ type: 'log', step, stream: event.stream, line: event.line })
+    else if (event.type === 'output')
+      emit({ type: 'log', step, stream: event.stream, line: event.line })
     else
       emit({
         type: 'log',

@@ -6,7 +6,14 @@ import readStateScript from './scripts/read-state.sh?raw'
 import { requestKey, type ProbeRequest, type StateRequest } from './state-request'
 
 export type FileState =
-  | { status: 'present'; sha256: string; mode: number; owner: string; size: number; content: Buffer | null }
+  | {
+      status: 'present'
+      sha256: string
+      mode: number
+      owner: string
+      size: number
+      content: Buffer | null
+    }
   | { status: 'absent' }
   | { status: 'unreadable' }
   | { status: 'not-a-file' }
@@ -96,10 +103,13 @@ function parseBatch(text: string, requests: readonly StateRequest[]): ParsedBatc
         })
       } else
         records.push({
-          status: status === 'absent' ? 'absent' : status === 'notfile' ? 'not-a-file' : 'unreadable',
+          status:
+            status === 'absent' ? 'absent' : status === 'notfile' ? 'not-a-file' : 'unreadable',
         })
     } else if (tag === '@l')
-      records.push(status === 'target' ? Buffer.from(rest[0] ?? '', 'base64').toString('utf8') : null)
+      records.push(
+        status === 'target' ? Buffer.from(rest[0] ?? '', 'base64').toString('utf8') : null,
+      )
     else if (tag === '@p')
       records.push({
         code: Number(status),
@@ -118,7 +128,13 @@ function batchArgv(requests: readonly StateRequest[], factsFor: string | null): 
   const args: string[] = [factsFor === null ? '' : FACTS_SCRIPT, factsFor ?? '']
   for (const request of requests) {
     if (request.kind === 'probe')
-      args.push('p', request.probe.name, String(request.args.length), request.probe.script, ...request.args)
+      args.push(
+        'p',
+        request.probe.name,
+        String(request.args.length),
+        request.probe.script,
+        ...request.args,
+      )
     else args.push(request.kind === 'file' ? 'f' : 'l', request.path)
   }
   return scriptCommand(readStateScript, args)
@@ -127,7 +143,11 @@ function batchArgv(requests: readonly StateRequest[], factsFor: string | null): 
 /** True when the login can read as root without asking anything it does not have. */
 async function canReadAsRoot(host: RemoteHost): Promise<boolean> {
   const privilege = await host.getPrivilege()
-  return privilege === 'root' || privilege === 'sudo-nopasswd' || (privilege === 'sudo-password' && host.hasSudoPassword)
+  return (
+    privilege === 'root' ||
+    privilege === 'sudo-nopasswd' ||
+    (privilege === 'sudo-password' && host.hasSudoPassword)
+  )
 }
 
 /**
@@ -145,10 +165,13 @@ export async function readHostState(
     host.identity(),
   ])
   if (first.code !== 0)
-    throw new EngineError(`Reading the host's state failed: ${first.stderr.trim() || `exit ${first.code}`}`, {
-      host: host.label,
-      hint: 'the host needs a POSIX sh with sha256sum, stat and base64 (coreutils)',
-    })
+    throw new EngineError(
+      `Reading the host's state failed: ${first.stderr.trim() || `exit ${first.code}`}`,
+      {
+        host: host.label,
+        hint: 'the host needs a POSIX sh with sha256sum, stat and base64 (coreutils)',
+      },
+    )
   const parsed = parseBatch(first.stdout, asUser)
   const results = new Map<string, FileState | string | null | ProbeResult>()
   asUser.forEach((request, i) => results.set(requestKey(request), parsed.records[i] ?? null))
@@ -172,4 +195,3 @@ export async function readHostState(
         results.set(requestKey(request), { code: 126, output: '' } satisfies ProbeResult)
   return new HostState(parseFacts(parsed.factsText), requests, results)
 }
-

@@ -75,7 +75,11 @@ export async function planSteps(
         emit({ type: 'step-done', step: step.id, status: 'planned', changes: plan.changes.length })
       } catch (failure) {
         error = { step: step.id, message: describeError(failure) }
-        emit({ type: 'step-failed', step: step.id, message: `${step.title} failed: ${error.message}` })
+        emit({
+          type: 'step-failed',
+          step: step.id,
+          message: `${step.title} failed: ${error.message}`,
+        })
         break
       }
     }

@@ -3,7 +3,8 @@ import { probeNamed, type Probe } from './probe'
 
 /** One thing a plan reads of a host: a file, a symlink, or the output of a read-only probe. */
 export type ProbeRequest = { kind: 'probe'; probe: Probe; args: string[] }
-export type StateRequest = { kind: 'file'; path: string } | { kind: 'link'; path: string } | ProbeRequest
+export type StateRequest =
+  { kind: 'file'; path: string } | { kind: 'link'; path: string } | ProbeRequest
 
 export const fileRead = (path: string): StateRequest => ({ kind: 'file', path })
 export const linkRead = (path: string): StateRequest => ({ kind: 'link', path })
@@ -26,7 +27,8 @@ export function requestKey(request: StateRequest): string {
 /** The requests without repeats, in their first order. */
 export function uniqueRequests(requests: readonly StateRequest[]): StateRequest[] {
   const seen = new Map<string, StateRequest>()
-  for (const request of requests) if (!seen.has(requestKey(request))) seen.set(requestKey(request), request)
+  for (const request of requests)
+    if (!seen.has(requestKey(request))) seen.set(requestKey(request), request)
   return [...seen.values()]
 }
 

@@ -17,7 +17,11 @@ export interface WaitContext {
 }
 
 /** Follows the detached sync to its end (reading only), then says whether it mirrored everything. */
-async function followSyncToEnd(host: RemoteHost, directory: string, ctx: WaitContext): Promise<void> {
+async function followSyncToEnd(
+  host: RemoteHost,
+  directory: string,
+  ctx: WaitContext,
+): Promise<void> {
   const layout = mirrorLayout({ directory })
   // The detached wrapper writes its pid file a moment after the command that started it returns.
   let started = await syncState(host, layout)
@@ -85,7 +89,11 @@ async function waitForSyncToStop(host: RemoteHost, directory: string): Promise<v
 }
 
 /** Waits, reading only, for what a planned command started. */
-export async function waitFor(host: RemoteHost, target: WaitTarget, ctx: WaitContext): Promise<void> {
+export async function waitFor(
+  host: RemoteHost,
+  target: WaitTarget,
+  ctx: WaitContext,
+): Promise<void> {
   switch (target.what) {
     case 'sync':
       return followSyncToEnd(host, target.directory, ctx)

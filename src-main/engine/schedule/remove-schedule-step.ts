@@ -26,9 +26,13 @@ export function planScheduleRemoval(layout: MirrorLayout, existing: readonly str
   if (existing.includes(paths.timerFile))
     changes.push(
       // The timer may already be gone from systemd's view; the files are what matter.
-      command(`Stop and disable the timer ${paths.timerUnit}`, ['systemctl', 'disable', '--now', paths.timerUnit], {
-        okExitCodes: [1],
-      }),
+      command(
+        `Stop and disable the timer ${paths.timerUnit}`,
+        ['systemctl', 'disable', '--now', paths.timerUnit],
+        {
+          okExitCodes: [1],
+        },
+      ),
     )
   if (system.length > 0)
     changes.push({

@@ -16,7 +16,12 @@ import { scheduleFiles } from './schedule-files'
 import { schedulePaths } from './schedule-paths'
 import { scheduledSyncArgv } from './scheduled-command'
 import makeCronReload from './scripts/make-cron-reload.sh?raw'
-import { planTimerActivation, plannedTimerState, timerState, timerStateRead } from './timer-activation'
+import {
+  planTimerActivation,
+  plannedTimerState,
+  timerState,
+  timerStateRead,
+} from './timer-activation'
 
 function fileChanges(ctx: PlanContext, schedule: Schedule): FileChange[] {
   const layout = mirrorLayout(ctx.site.mirror)
@@ -33,7 +38,11 @@ function fileChanges(ctx: PlanContext, schedule: Schedule): FileChange[] {
 }
 
 function cronChanges(ctx: PlanContext, files: FileChange[]): Change[] {
-  const daemon = planCronDaemon(ctx.facts, parseCronProbe(ctx.state.probe(probeRead(cronProbe)).output), ctx.host.label)
+  const daemon = planCronDaemon(
+    ctx.facts,
+    parseCronProbe(ctx.state.probe(probeRead(cronProbe)).output),
+    ctx.host.label,
+  )
   const changes: Change[] = [...daemon.install, ...files]
   if (daemon.start) changes.push(daemon.start)
   else if (files.some((file) => file.sudo)) {

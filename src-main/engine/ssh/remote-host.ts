@@ -40,8 +40,7 @@ export interface ChangeGuard {
 }
 
 export type GuardedOperation =
-  | { kind: 'command'; argv: readonly string[]; sudo: boolean }
-  | { kind: 'write'; path: string }
+  { kind: 'command'; argv: readonly string[]; sudo: boolean } | { kind: 'write'; path: string }
 
 export class UnplannedChangeError extends EngineError {
   override name = 'UnplannedChangeError'

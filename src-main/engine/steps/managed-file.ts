@@ -28,7 +28,13 @@ export function planFile(
   file: ManagedFile,
   summary: string,
 ): FileChange | null {
-  return fileChange(state.file(file.path), state.text(file.path, host), state.facts.user, file, summary)
+  return fileChange(
+    state.file(file.path),
+    state.text(file.path, host),
+    state.facts.user,
+    file,
+    summary,
+  )
 }
 
 /** The same from a file read on its own (a path that depends on another file's content). */

@@ -2,7 +2,13 @@ import { nginxSiteName, renderNginxSite } from '../config/nginx-site'
 import { EngineError } from '../errors'
 import type { HostFacts } from '../remote/facts'
 import { describeHttpResult, httpGetFromHost, type HttpResult } from '../remote/http-get'
-import { command, type Change, type CommandChange, type FileChange, type RollbackChange } from '../plan/change'
+import {
+  command,
+  type Change,
+  type CommandChange,
+  type FileChange,
+  type RollbackChange,
+} from '../plan/change'
 import { fileRead, linkRead } from '../plan/state-request'
 import { scriptCommand } from '../remote/quote'
 import { mirrorUrl, type MirrorSite } from '../site'

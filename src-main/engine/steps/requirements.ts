@@ -7,11 +7,7 @@ import { readRemoteFile } from '../ssh/files'
 import { mirrorRequirements } from '../site-file'
 import { planFile } from './managed-file'
 import { UV_VERSION } from './bandersnatch-release'
-import {
-  requirementsAreCurrent,
-  resolvedStampPath,
-  wantedResolutionStamp,
-} from './mirror-current'
+import { requirementsAreCurrent, resolvedStampPath, wantedResolutionStamp } from './mirror-current'
 import { mirrorLayout } from './mirror-layout'
 import { parsePinnedRequirements, unpinnedLines } from './pinned-requirements'
 import { dirStateRead, dirStates, toolsVersions, toolsVersionsRead } from './probes'
@@ -42,7 +38,10 @@ async function checkDiskForClosure(ctx: VerifyContext, pins: PinnedRequirement[]
   if (sizes.totalBytes > free)
     throw new EngineError(
       `The mirror needs ${formatBytes(sizes.totalBytes)} and ${mirror.directory} has ${formatBytes(free)} free`,
-      { host: ctx.host.label, hint: 'free space, or choose a mirror directory on a larger filesystem' },
+      {
+        host: ctx.host.label,
+        hint: 'free space, or choose a mirror directory on a larger filesystem',
+      },
     )
 }
 
@@ -80,7 +79,13 @@ export const requirementsStep: Step<RequirementsOutputs, PinnedRequirement[]> = 
       })
     if (dir === 'missing') {
       changes.push(
-        command(`Create the mirror directory ${layout.dir}`, ['mkdir', '-p', '-m', '0755', layout.dir]),
+        command(`Create the mirror directory ${layout.dir}`, [
+          'mkdir',
+          '-p',
+          '-m',
+          '0755',
+          layout.dir,
+        ]),
       )
       if (facts.uid !== 0)
         changes.push(
@@ -119,7 +124,11 @@ export const requirementsStep: Step<RequirementsOutputs, PinnedRequirement[]> = 
       const stamp = planFile(
         state,
         host,
-        { path: resolvedStampPath(ctx.site), content: wantedResolutionStamp(ctx.site), backup: false },
+        {
+          path: resolvedStampPath(ctx.site),
+          content: wantedResolutionStamp(ctx.site),
+          backup: false,
+        },
         'Record what the resolution was made from',
       )
       if (stamp) changes.push(stamp)

@@ -80,9 +80,10 @@ export function syncReads(site: Site) {
 }
 
 /** Proves every pinned project has its index page in the mirror's web/ (read on the host). */
-export async function verifyIndexPages(
-  ctx: { host: PlanContext['host']; site: { mirror: MirrorSite } },
-): Promise<void> {
+export async function verifyIndexPages(ctx: {
+  host: PlanContext['host']
+  site: { mirror: MirrorSite }
+}): Promise<void> {
   const layout = mirrorLayout(ctx.site.mirror)
   const txt = (await readRemoteFile(ctx.host, layout.requirementsTxt))?.toString('utf8') ?? ''
   const names = [...new Set(parsePinnedRequirements(txt).map((p) => p.name))]

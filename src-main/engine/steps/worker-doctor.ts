@@ -14,7 +14,6 @@ import {
 import type { WorkerTarget } from '../workers/worker-target'
 import type { Step, PlanContext } from './step'
 
-
 export interface WorkerDoctorReport {
   findings: DoctorFinding[]
   notes: string[]

@@ -28,7 +28,11 @@ export function workerMirrorStep(target: WorkerTarget): Step {
       for (const finding of findings)
         ctx.finding(
           finding.severity === 'blocker'
-            ? { ...finding, severity: 'warning', fix: `${finding.fix ?? ''} (checked again before anything changes on this worker)` }
+            ? {
+                ...finding,
+                severity: 'warning',
+                fix: `${finding.fix ?? ''} (checked again before anything changes on this worker)`,
+              }
             : finding,
         )
       return {

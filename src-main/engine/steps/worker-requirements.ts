@@ -42,7 +42,17 @@ async function readOnItsOwn(ctx: PlanContext, path: string): Promise<[FileState,
   const content = await readRemoteFile(ctx.host, path)
   return content === null
     ? [{ status: 'absent' }, null]
-    : [{ status: 'present', sha256: '', mode: 0o644, owner: 'root', size: content.length, content }, content.toString('utf8')]
+    : [
+        {
+          status: 'present',
+          sha256: '',
+          mode: 0o644,
+          owner: 'root',
+          size: content.length,
+          content,
+        },
+        content.toString('utf8'),
+      ]
 }
 
 async function wanted(ctx: PlanContext, target: WorkerTarget): Promise<Wanted> {

@@ -7,9 +7,13 @@ import { workerConfigStep } from './worker-config'
 
 /** `ol worker up -d`, then the run waits for /status to answer and shows worker.out. */
 export function upCommand(ol: string, workerDir: string): CommandChange {
-  return command('Start the worker detached (ol worker up -d)', [ol, 'worker', 'up', '-p', workerDir, '-d'], {
-    waitFor: { what: 'worker', workerDir, timeoutMs: 30_000 },
-  })
+  return command(
+    'Start the worker detached (ol worker up -d)',
+    [ol, 'worker', 'up', '-p', workerDir, '-d'],
+    {
+      waitFor: { what: 'worker', workerDir, timeoutMs: 30_000 },
+    },
+  )
 }
 
 export function downCommand(ol: string, workerDir: string): CommandChange {

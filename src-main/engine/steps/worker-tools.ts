@@ -43,10 +43,13 @@ export function workerToolsStep(): Step {
       const result = await ctx.host.read([UV, '--version'], { quiet: true })
       const version = result.code === 0 ? (result.stdout.trim().split(/\s+/)[1] ?? null) : null
       if (version !== UV_VERSION)
-        throw new EngineError(`${UV} is ${version ? `uv ${version}` : 'missing'}, not ${UV_VERSION}`, {
-          host: ctx.host.label,
-          hint: `remove ${TOOLS_VENV} and apply again`,
-        })
+        throw new EngineError(
+          `${UV} is ${version ? `uv ${version}` : 'missing'}, not ${UV_VERSION}`,
+          {
+            host: ctx.host.label,
+            hint: `remove ${TOOLS_VENV} and apply again`,
+          },
+        )
       const pip = await ctx.host.read([VENV_PYTHON, '-m', 'pip', '--version'], { quiet: true })
       if (pip.code !== 0)
         throw new EngineError(`${VENV_PYTHON} has no pip, which the dry install needs`, {

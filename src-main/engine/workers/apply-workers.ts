@@ -1,4 +1,5 @@
 import { runFleet, type Connect, type FleetEvent, type FleetJob, type FleetSummary } from '../fleet'
+import type { HostPlan } from '../plan/host-plan'
 import type { RunMode } from '../run'
 import type { Site } from '../site'
 import type { Step } from '../steps/step'
@@ -11,6 +12,8 @@ export interface WorkerFleetOptions {
   signal?: AbortSignal
   /** Only these workers (labels as in the status lines); all when absent. */
   only?: readonly string[]
+  /** Apply: each worker's approved plan, by label; a worker is then planned no more. */
+  plans?: ReadonlyMap<string, HostPlan>
 }
 
 /** The fleet jobs for the site's workers, each with the steps `stepsFor` gives it. */
@@ -36,8 +39,12 @@ function runWorkers(
   options: WorkerFleetOptions,
   emit: (event: FleetEvent) => void,
 ): Promise<FleetSummary> {
+  const plans = options.plans
   return runFleet(
-    workerJobs(site, workerSteps, options.only),
+    workerJobs(site, workerSteps, options.only).map((job) => {
+      const plan = plans?.get(job.label)
+      return plan ? { ...job, plan } : job
+    }),
     connect,
     {
       mode,

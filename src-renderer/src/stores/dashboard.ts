@@ -113,12 +113,21 @@ export const useDashboardStore = defineStore('dashboard', () => {
     pending.value = null
   }
 
+  /** The request last applied: planned again when the host changed since its plan. */
+  let lastRequest: DashboardRequestInput | null = null
+
+  /** Plans the last applied action again (its plan was stale: the host changed). */
+  async function replan(): Promise<void> {
+    if (lastRequest) await plan(lastRequest)
+  }
+
   /** Applies the action on show (or any request); its events follow. */
   async function apply(request: DashboardRequestInput): Promise<boolean> {
     const id = siteId.value
     if (!id) return false
     error.value = null
     requested = request.action
+    lastRequest = request
     lastRun.value = null
     try {
       const outcome = await invoke('dashboard:apply', { siteId: id, request })
@@ -205,6 +214,7 @@ export const useDashboardStore = defineStore('dashboard', () => {
     plan,
     cancel,
     apply,
+    replan,
     stop,
     onRunEvent,
     onRunFinished,

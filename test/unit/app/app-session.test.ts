@@ -33,6 +33,10 @@ function fakeHost(target: SshTarget = TARGET): RemoteHost {
     exec: hang,
     run: hang,
     script: hang,
+    read: hang,
+    readScript: hang,
+    identity: hang,
+    setGuard: () => null,
     close() {
       connected = false
       for (const reject of pending.splice(0)) reject(new Error('The SSH connection was lost'))

@@ -27,6 +27,10 @@ const openLeakyHost: OpenHost = async (target) => {
     exec: fail,
     run: fail,
     script: fail,
+    read: fail,
+    readScript: fail,
+    identity: fail,
+    setGuard: () => null,
     close: () => undefined,
   } as unknown as RemoteHost
 }

@@ -125,7 +125,9 @@ describe('buildRepairPlan (least)', () => {
     )
     expect(plan.actions.map((a) => a.kind)).toEqual(['edit-site', 'nginx'])
     expect(
-      plan.changes.map((c) => (c.kind === 'command' ? c.argv.join(' ') : `file ${c.path}`)),
+      plan.changes.map((c) =>
+        c.kind === 'command' ? c.argv.join(' ') : c.kind === 'file' ? `file ${c.path}` : c.summary,
+      ),
     ).toEqual(['file /etc/nginx/sites-available/pip-mirror-8080', 'nginx -t -q', 'nginx -s reload'])
     const diff = plan.changes[0]
     expect(diff?.kind === 'file' && diff.diff).toContain(`+        alias ${WEB}/;`)

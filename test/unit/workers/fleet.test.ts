@@ -18,11 +18,22 @@ const site = parseSite({
   },
 })
 
-/** Enough of a connection for the runner: steps here never touch it. */
+/**
+ * Enough of a connection for the runner: the state read answers with a bare facts line and every
+ * planned change (`true`) succeeds. The fleet's scheduling is what is tested here.
+ */
 function fakeHost(label: string, closed: string[]): RemoteHost {
+  const ok = async () => ({ code: 0, signal: null, stdout: 'uid=0\nuser=root\n', stderr: '' })
   return {
     label,
+    target: { host: label, port: 22, user: 'root' },
     onEvent: () => () => undefined,
+    setGuard: () => null,
+    checkChange: () => undefined,
+    read: ok,
+    exec: ok,
+    identity: async () => ({ uid: 0, privilege: 'root' }),
+    getPrivilege: async () => 'root',
     close: () => closed.push(label),
   } as unknown as RemoteHost
 }
@@ -31,9 +42,6 @@ function step(id: string, behaviour: { changes?: number; fails?: string; ms?: nu
   return {
     id,
     title: `Step ${id}`,
-    async check() {
-      return { done: true, summary: '' }
-    },
     async plan() {
       await new Promise((resolve) => setTimeout(resolve, behaviour.ms ?? 5))
       if (behaviour.fails) throw new EngineError(behaviour.fails, { hint: 'do the thing' })
@@ -47,8 +55,6 @@ function step(id: string, behaviour: { changes?: number; fails?: string; ms?: nu
         notes: [],
       }
     },
-    async apply() {},
-    async verify() {},
   }
 }
 

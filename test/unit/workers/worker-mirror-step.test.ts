@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { parseSite } from '../../../src-main/engine/site'
 import type { RemoteHost } from '../../../src-main/engine/ssh/remote-host'
-import type { StepContext } from '../../../src-main/engine/steps/step'
+import type { PlanContext } from '../../../src-main/engine/steps/step'
 import { workerMirrorStep } from '../../../src-main/engine/steps/worker-mirror'
 import { workerTargets } from '../../../src-main/engine/workers/worker-target'
 
@@ -23,7 +23,7 @@ describe('the worker-mirror step', () => {
     })
     const [target] = workerTargets(site)
     const host = { label: 'root@worker-1:22' } as RemoteHost
-    const ctx = { host, site } as StepContext
+    const ctx = { host, site } as PlanContext
     await expect(workerMirrorStep(target!).plan(ctx)).rejects.toThrow(
       'ends with "/simple", which pip adds itself',
     )
