@@ -1,12 +1,15 @@
 /**
  * A converged host (the mirror already set up): `pip-mirror plan` and `pip-mirror apply` beside
  * an Ansible playbook doing the same steps in check mode (bench/ansible/mirror.yml), over the same
- * sshd with 0 ms and 50 ms of added round-trip delay. Run: npm run bench -- converged-apply
+ * sshd with 0 ms and 50 ms of added round-trip delay, with the network round trips each took
+ * (counted by the relay; the login alone is measured too). BEFORE_CLI=path/to/bin/pip-mirror.js
+ * adds an earlier build's plan beside today's. Run: npm run bench -- converged-apply
  */
 import { mkdir, writeFile, readFile } from 'node:fs/promises'
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
-import { ensureCliBuilt, runPipMirror } from '../test/testbed/cli'
+import { ensureCliBuilt, runPipMirror, runPipMirrorAt } from '../test/testbed/cli'
+import { RemoteHost } from '../src-main/engine/ssh/remote-host'
 import { startMirrorHostBed } from '../test/testbed/mirror-host'
 import { startLatencyProxy } from '../test/testbed/latency-proxy'
 import { execFileAsync } from '../test/testbed/processes'
@@ -107,18 +110,16 @@ async function main(): Promise<void> {
         if (!/changed=0 /.test(stdout))
           throw new Error(`the playbook wants changes on a converged host:\n${stdout}`)
       }
-      const cli = (command: 'plan' | 'apply') => async () => {
-        const result = await runPipMirror([
-          command,
-          '--yes',
-          '--site',
-          sitePath,
-          '--json',
-          ...accept,
-        ])
+      const cli = (command: 'plan' | 'apply', build?: string) => async () => {
+        const args = [command, '--yes', '--site', sitePath, '--json', ...accept]
+        const result = build ? await runPipMirrorAt(build, args) : await runPipMirror(args)
         if (result.code !== 0)
           throw new Error(`pip-mirror ${command} failed:\n${result.stdout}\n${result.stderr}`)
-        const summary = JSON.parse(result.stdout.trim().split('\n').pop() as string) as {
+        const lines = result.stdout
+          .trim()
+          .split('\n')
+          .map((line) => JSON.parse(line) as Record<string, unknown>)
+        const summary = (lines.findLast((line) => line.type === 'summary') ?? lines.at(-1)) as {
           steps: { changes: number }[]
         }
         if (summary.steps.some((s) => s.changes > 0))
@@ -127,39 +128,71 @@ async function main(): Promise<void> {
       // Runs interleaved, so a burst of load on this shared machine hits every tool alike.
       const samples: Record<string, number[]> = {
         plan: [],
+        before: [],
         apply: [],
         ansible: [],
         ansiblePipelining: [],
       }
-      for (let i = 0; i < RUNS; i++) {
-        samples.plan?.push(await timed(cli('plan')))
-        samples.apply?.push(await timed(cli('apply')))
-        samples.ansible?.push(await timed(playbook(false)))
-        samples.ansiblePipelining?.push(await timed(playbook(true)))
+      const trips: Record<string, number> = {}
+      const counted = async (name: string, work: () => Promise<unknown>): Promise<number> => {
+        proxy.reset()
+        const ms = await timed(work)
+        trips[name] = proxy.roundTrips()
+        return ms
       }
+      const before = process.env.BEFORE_CLI
+      for (let i = 0; i < RUNS; i++) {
+        samples.plan?.push(await counted('plan', cli('plan')))
+        if (before) samples.before?.push(await counted('before', cli('plan', before)))
+        samples.apply?.push(await counted('apply', cli('apply')))
+        samples.ansible?.push(await counted('ansible', playbook(false)))
+        samples.ansiblePipelining?.push(await counted('ansiblePipelining', playbook(true)))
+      }
+      proxy.reset()
+      const login = await RemoteHost.connect(
+        { host: proxy.host, port: proxy.port, user: 'root', identityFile: bed.key.path },
+        {
+          credentials: {},
+          trust: { knownHostsPath: bed.knownHosts, acceptFingerprint: bed.sshd.hostKeyFingerprint },
+        },
+      )
+      login.close()
+      trips.login = proxy.roundTrips()
       await proxy.stop()
       const m = Object.fromEntries(
         Object.entries(samples).map(([k, v]) => [k, median(v)]),
       ) as Record<string, number>
       const plan = m.plan as number
-      const row = (what: string, ms: number) =>
-        `| ${rtt} ms | ${what} | ${(ms / 1000).toFixed(2)} s | ${(ms / plan).toFixed(2)}× |`
-      rows.push(row('pip-mirror plan', plan))
+      const row = (what: string, ms: number, tripsOf: string) =>
+        `| ${rtt} ms | ${what} | ${(ms / 1000).toFixed(2)} s | ${(ms / plan).toFixed(2)}× | ${trips[tripsOf] ?? '?'} |`
+      rows.push(`| ${rtt} ms | the SSH login alone | | | ${trips.login} |`)
+      rows.push(row('pip-mirror plan', plan, 'plan'))
+      if (before)
+        rows.push(
+          row('pip-mirror plan, before the plan contract (7455579)', m.before as number, 'before'),
+        )
       rows.push(
         row(
           'pip-mirror apply (plan + verify: HTTP and pip download of every pin)',
           m.apply as number,
+          'apply',
         ),
       )
-      rows.push(row('ansible-playbook --check', m.ansible as number))
-      rows.push(row('ansible-playbook --check, pipelining on', m.ansiblePipelining as number))
+      rows.push(row('ansible-playbook --check', m.ansible as number, 'ansible'))
+      rows.push(
+        row(
+          'ansible-playbook --check, pipelining on',
+          m.ansiblePipelining as number,
+          'ansiblePipelining',
+        ),
+      )
     }
   } finally {
     await bed.stop()
   }
   console.log(`Median of ${RUNS} interleaved runs each, converged host:\n`)
-  console.log('| added RTT | run | wall time | vs pip-mirror plan |')
-  console.log('| --- | --- | --- | --- |')
+  console.log('| added RTT | run | wall time | vs pip-mirror plan | round trips |')
+  console.log('| --- | --- | --- | --- | --- |')
   for (const row of rows) console.log(row)
 }
 

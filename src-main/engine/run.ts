@@ -109,18 +109,24 @@ export async function runSteps(
     emit({ type: 'run-done', runId, status: summary.status, ...failedStepOf(summary) })
     return summary
   }
+  emit({
+    type: 'run-started',
+    runId,
+    mode: 'apply',
+    host: host.label,
+    steps: steps.map(({ id, title }) => ({ id, title })),
+  })
   // Planning inside an apply run: only what a person must see (findings, why it failed).
   const plan = await planSteps(steps, host, site, { ...range, signal }, (event) => {
     if (event.type === 'finding' || event.type === 'log') emit(event)
   })
   if (plan.error) {
     const summary = planSummary(runId, plan)
-    emit({ type: 'run-started', runId, mode: 'apply', host: host.label, steps: plan.steps })
     emit({ type: 'step-failed', step: plan.error.step, message: plan.error.message })
     emit({ type: 'run-done', runId, status: 'failed', failedStep: plan.error.step })
     return summary
   }
-  return applyHostPlan(plan, steps, host, site, { signal, runId }, emit)
+  return applyHostPlan(plan, steps, host, site, { signal, runId, announced: true }, emit)
 }
 
 export function failedStepOf(summary: Pick<RunSummary, 'failedStep'>): { failedStep?: string } {

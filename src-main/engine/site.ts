@@ -14,8 +14,6 @@ const POSIX_USER = /^[A-Za-z_][A-Za-z0-9_.-]{0,31}$/
 /** Absolute paths of plain characters: no `..` component, no shell or whitespace characters. */
 const SAFE_ABSOLUTE_PATH = /^\/(?:[A-Za-z0-9._+@-]+\/)*[A-Za-z0-9._+@-]*$/
 const LOCATION = /^\/(?:[A-Za-z0-9._~-]+\/)*$/
-/** PEP 508 name, optional extras, optional version specifiers, optional environment marker. */
-const PROJECT_NAME = /^[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?$/
 const IMAGE = /^[A-Za-z0-9][A-Za-z0-9._/:@-]{0,199}$/
 
 export function isHostName(value: string): boolean {
@@ -31,10 +29,6 @@ export function isSafeAbsolutePath(value: string): boolean {
     SAFE_ABSOLUTE_PATH.test(value) &&
     !value.split('/').some((part) => part === '..' || part === '.')
   )
-}
-
-export function isProjectName(value: string): boolean {
-  return PROJECT_NAME.test(value)
 }
 
 /** PEP 503 normalised project name. */

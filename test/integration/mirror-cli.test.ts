@@ -174,6 +174,54 @@ describe('pip-mirror on a fresh host', () => {
     expect(summary.steps.every((s) => s.status === 'ok' && s.changes === 0)).toBe(true)
   })
 
+  it('a saved plan runs as saved, and is refused (exit 4, nothing applied) once its host changed', async () => {
+    const saved = join(bed.work, 'converged.plan.json')
+    const planned = await runPipMirror(['plan', '--site', site.path, '--out', saved, ...acceptKey])
+    expect(planned.code, planned.stderr).toBe(0)
+    const plan = JSON.parse(await readFile(saved, 'utf8')) as {
+      format: string
+      mirror: { planned: { changes: unknown[] }[] }
+      site: { mirror: { upstream: string } }
+    }
+    expect(plan.format).toBe('pip-mirror-plan')
+    expect(plan.mirror.planned.flatMap((step) => step.changes)).toEqual([])
+
+    // Someone edits bandersnatch.conf after the plan was made: the plan no longer holds.
+    const conf = `${site.directory}/bandersnatch.conf`
+    const original = await readFile(conf, 'utf8')
+    await writeFile(conf, `${original}# edited by hand\n`)
+    const refused = await runPipMirror(['apply', '--plan', saved, '--yes', ...acceptKey])
+    expect(refused.code, refused.stdout + refused.stderr).toBe(4)
+    expect(refused.stderr).toContain(
+      'The host changed since the plan was made; nothing was applied',
+    )
+    expect(refused.stderr).toContain(`file ${conf}: was sha256`)
+    expect(await readFile(conf, 'utf8')).toBe(`${original}# edited by hand\n`)
+
+    // A plan file edited by hand is not a plan: refused as invalid input.
+    const edited = join(bed.work, 'edited.plan.json')
+    plan.site.mirror.upstream = 'http://127.0.0.1:9/'
+    await writeFile(edited, JSON.stringify(plan))
+    const tampered = await runPipMirror(['apply', '--plan', edited, '--yes', ...acceptKey])
+    expect(tampered.code).toBe(2)
+    expect(tampered.stderr).toContain('was edited after it was made')
+
+    // A new plan shows the hand edit going away, and applying that plan puts the config back.
+    const fresh = join(bed.work, 'fresh.plan.json')
+    const replanned = await runPipMirror([
+      'plan',
+      '--site',
+      site.path,
+      '--out',
+      fresh,
+      ...acceptKey,
+    ])
+    expect(replanned.stdout).toContain('-# edited by hand')
+    const applied = await runPipMirror(['apply', '--plan', fresh, '--yes', ...acceptKey])
+    expect(applied.code, applied.stdout + applied.stderr).toBe(0)
+    expect(await readFile(conf, 'utf8')).toBe(original)
+  })
+
   it('status reports the mirror', async () => {
     const result = await runPipMirror(['status', '--site', site.path, '--json', ...acceptKey])
     expect(result.code, result.stderr).toBe(0)

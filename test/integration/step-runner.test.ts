@@ -246,7 +246,7 @@ describe('step runner', () => {
     expect(summary.status).toBe('failed')
     expect(summary.failure).toMatchObject({
       message: expect.stringContaining(
-        'the check rejected the new file; what was there before is back',
+        'the check rejected the new file; the previous files are back',
       ),
       hint: 'fix the file',
     })

@@ -40,8 +40,18 @@ export function runPipMirror(
   env: NodeJS.ProcessEnv = {},
   onOutput?: (text: string) => void,
 ): Promise<CliResult> {
+  return runPipMirrorAt(bin, args, env, onOutput)
+}
+
+/** The same with another build of the command (a benchmark compares an earlier one). */
+export function runPipMirrorAt(
+  cli: string,
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+  onOutput?: (text: string) => void,
+): Promise<CliResult> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [bin, ...args], {
+    const child = spawn(process.execPath, [cli, ...args], {
       env: { ...process.env, PIP_MIRROR_DATA_DIR: cliDataDir(), ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     })

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto'
 import { readFile, writeFile } from 'node:fs/promises'
 import type { FleetEvent } from '../../engine/fleet'
 import {
@@ -10,7 +11,7 @@ import {
   type SitePlan,
 } from '../../engine/plan/site-plan'
 import { StalePlanError } from '../../engine/plan/apply-host'
-import type { RunEvent } from '../../engine/run'
+import { planSummary, type RunEvent } from '../../engine/run'
 import { loadSiteFile } from '../../engine/site-file'
 import { UsageError, type CliOptions } from '../args'
 import { connectFromCli } from '../connect'
@@ -39,18 +40,19 @@ export async function planOrApply(options: CliOptions, out: Output): Promise<num
   const recorded = async <T>(
     mirrorLabel: string,
     showOutput: boolean,
+    record: boolean,
     work: (emit: {
       mirror: (event: RunEvent) => void
       fleet: (event: FleetEvent) => void
     }) => Promise<T>,
   ): Promise<T> => {
-    const mirror = history.run(
-      mirrorLabel,
-      options.json ? (event: RunEvent) => json(event) : humanRenderer(out, { showOutput }),
-    )
-    const fleet = history.fleet(
-      options.json ? (event: FleetEvent) => json(event) : fleetRenderer(out),
-    )
+    const print = {
+      mirror: options.json ? (event: RunEvent) => json(event) : humanRenderer(out, { showOutput }),
+      fleet: options.json ? (event: FleetEvent) => json(event) : fleetRenderer(out),
+    }
+    const none = { emit: () => undefined, finish: async () => undefined }
+    const mirror = record ? history.run(mirrorLabel, print.mirror) : { ...none, emit: print.mirror }
+    const fleet = record ? history.fleet(print.fleet) : { ...none, emit: print.fleet }
     let outcome: Parameters<typeof mirror.finish>[0] = {}
     try {
       return await work({ mirror: mirror.emit, fleet: fleet.emit })
@@ -70,7 +72,8 @@ export async function planOrApply(options: CliOptions, out: Output): Promise<num
   } else {
     const site = await loadSiteFile(options.site)
     const { user, host, port } = site.mirror.ssh
-    plan = await recorded(`${user}@${host}:${port}`, false, (emit) =>
+    // An apply records what it executes (its plan included); `plan` records the planning.
+    plan = await recorded(`${user}@${host}:${port}`, false, options.command === 'plan', (emit) =>
       planSite(site, connect, { from: options.from, only: options.only }, emit),
     )
     if (options.out) {
@@ -83,10 +86,15 @@ export async function planOrApply(options: CliOptions, out: Output): Promise<num
   }
   const errors = planErrors(plan)
   const changes = planChangeCount(plan)
+  if (plan.mirror && !options.plan) {
+    const summary = planSummary(randomUUID(), plan.mirror)
+    if (options.json) {
+      if (options.command === 'plan') json({ type: 'summary', ...summary, plan: undefined })
+    } else out.write(renderSummary(summary, out.isTTY))
+  }
   if (options.json) json({ type: 'plan-summary', changes, errors })
-  else if (errors.length > 0)
+  if (!options.json && errors.length > 0)
     out.write(`\nThe plan could not be completed:\n${errors.map((e) => `  ${e}`).join('\n')}\n`)
-  else out.write(`\n${changes} change(s) planned.\n`)
   if (options.command === 'plan') return errors.length > 0 ? 1 : 0
   if (plan.mirror?.error) return 1
 
@@ -105,7 +113,7 @@ export async function planOrApply(options: CliOptions, out: Output): Promise<num
     if (options.json) json({ type: 'stale-plan', changes: error.changes })
     return EXIT_STALE_PLAN
   }
-  const result = await recorded(plan.mirror?.host ?? 'the workers', true, (emit) =>
+  const result = await recorded(plan.mirror?.host ?? 'the workers', true, true, (emit) =>
     applySitePlan(plan, connect, {}, emit),
   )
   if (result.mirror)

@@ -51,6 +51,8 @@ export interface ApplyOptions {
   runId?: string
   /** The caller already checked the plan's state (several hosts, all checked first). */
   stateChecked?: boolean
+  /** The caller already sent run-started (it planned in the same run). */
+  announced?: boolean
 }
 
 /**
@@ -92,7 +94,8 @@ export async function applyHostPlan(
     summary.failure = errorValue(error)
   }
 
-  emit({ type: 'run-started', runId, mode: 'apply', host: host.label, steps: plan.steps })
+  if (!options.announced)
+    emit({ type: 'run-started', runId, mode: 'apply', host: host.label, steps: plan.steps })
   if (plan.error) {
     fail(plan.error.step, new EngineError(plan.error.message, { host: plan.host }))
     outcome.set(plan.error.step, 'failed')

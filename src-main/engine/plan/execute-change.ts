@@ -16,7 +16,7 @@ async function failureOf(
   let message = failed.message
   if (change.failure) {
     const tail = (failed.result.stderr || failed.result.stdout).trim()
-    message = `${change.failure.message}${restored ? '; what was there before is back' : ''}${tail ? `:\n${tail}` : ''}`
+    message = `${change.failure.message}${restored ? '; the previous files are back' : ''}${tail ? `:\n${tail}` : ''}`
   }
   if (change.waitFor?.what === 'worker') {
     const tail = await workerLogTail(host, change.waitFor.workerDir, 12)
@@ -41,7 +41,7 @@ export async function executeChange(
   ctx: WaitContext,
 ): Promise<void> {
   ctx.log(change.summary)
-  if (change.kind === 'wait') return waitFor(host, change.waitFor, ctx)
+  if (change.kind === 'wait') return waitFor(host, change.waitFor, ctx, false)
   guard.approve(change)
   try {
     if (change.kind === 'file') {
@@ -69,5 +69,5 @@ export async function executeChange(
   } finally {
     guard.approve(null)
   }
-  if (change.waitFor) await waitFor(host, change.waitFor, ctx)
+  if (change.waitFor) await waitFor(host, change.waitFor, ctx, true)
 }

@@ -21,22 +21,27 @@ async function followSyncToEnd(
   host: RemoteHost,
   directory: string,
   ctx: WaitContext,
+  started: boolean,
 ): Promise<void> {
   const layout = mirrorLayout({ directory })
   // The detached wrapper writes its pid file a moment after the command that started it returns.
-  let started = await syncState(host, layout)
-  for (let waited = 0; started.kind === 'none' && waited < 20_000; waited += 200) {
+  let running = await syncState(host, layout)
+  for (let waited = 0; running.kind === 'none' && waited < 20_000; waited += 200) {
     await new Promise((resolve) => setTimeout(resolve, 200))
-    started = await syncState(host, layout)
+    running = await syncState(host, layout)
   }
-  if (started.kind === 'none')
+  if (running.kind === 'none')
     throw new EngineError('The sync did not start', {
       host: host.label,
       hint: `look at ${layout.syncLog} on the host`,
     })
-  if (started.kind === 'running') {
-    ctx.log(`Following the sync (pid ${started.pid}); log: ${layout.syncLog}`)
-    await followSync(host, layout, started.pid, {
+  if (running.kind === 'running') {
+    ctx.log(
+      started
+        ? `Sync started (pid ${running.pid}); log: ${layout.syncLog}`
+        : `Reattaching to the sync running as pid ${running.pid}`,
+    )
+    await followSync(host, layout, running.pid, {
       onLine: (line) => ctx.log(line),
       onProgress: (done, all) => ctx.progress(done, all ?? done, 'projects'),
       signal: ctx.signal,
@@ -66,7 +71,7 @@ async function followSyncToEnd(
       ? 'The sync was stopped before it finished'
       : `bandersnatch ${exitCode === 0 ? 'left unfinished work (a todo file)' : `exited with code ${exitCode}`}`
   throw new EngineError(
-    `${what}${full ? `: disk full: the filesystem of ${layout.dir} (${facts.disk?.mount ?? '?'}) has ${formatBytes(free)} free` : ''}${tail.trim() ? `:\n${tail.trim()}` : ''}`,
+    `${what}${full ? `: disk full: the filesystem of ${layout.dir} (${facts.disk?.mount ?? '?'}) is full (${formatBytes(free)} free)` : ''}${tail.trim() ? `:\n${tail.trim()}` : ''}`,
     {
       host: host.label,
       hint: full
@@ -88,15 +93,19 @@ async function waitForSyncToStop(host: RemoteHost, directory: string): Promise<v
   })
 }
 
-/** Waits, reading only, for what a planned command started. */
+/**
+ * Waits, reading only, for what a planned command started (`started`), or for what already ran
+ * when the plan was made (a sync to reattach to).
+ */
 export async function waitFor(
   host: RemoteHost,
   target: WaitTarget,
   ctx: WaitContext,
+  started: boolean,
 ): Promise<void> {
   switch (target.what) {
     case 'sync':
-      return followSyncToEnd(host, target.directory, ctx)
+      return followSyncToEnd(host, target.directory, ctx, started)
     case 'sync-stopped':
       return waitForSyncToStop(host, target.directory)
     case 'worker': {

@@ -125,8 +125,8 @@ export const nginxStep: Step = {
         command('Check the whole nginx configuration', ['nginx', '-t'], {
           onFailure: rollback(ctx, paths, site, linkChanges),
           failure: {
-            message: 'nginx -t rejected the configuration; nginx was not reloaded',
-            hint: 'the message names the file and line; another site may use the same address and port',
+            message: 'nginx -t rejected the configuration',
+            hint: 'nginx was not reloaded and serves as before; the message names the file and line (another site may use the same address and port)',
           },
         }),
       )

@@ -25,14 +25,3 @@ export function venvModuleChanges(facts: HostFacts): CommandChange[] {
   if (facts.python?.hasVenv) return []
   return aptInstall('Install Python and its venv module', ['python3', 'python3-venv'])
 }
-
-/** Removes repeats of the same command (apt's lists refreshed once per plan step). */
-export function withoutRepeats<T extends { argv: readonly string[] }>(changes: readonly T[]): T[] {
-  const seen = new Set<string>()
-  return changes.filter((change) => {
-    const key = JSON.stringify(change.argv)
-    if (seen.has(key)) return false
-    seen.add(key)
-    return true
-  })
-}

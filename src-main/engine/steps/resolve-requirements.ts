@@ -79,7 +79,7 @@ export async function previewClosure(
   mirror: MirrorSite,
   requirements: readonly string[],
 ): Promise<PinnedRequirement[]> {
-  const result = await host.exec(compileArgv(mirror, '-', null), {
+  const result = await host.read(compileArgv(mirror, '-', null), {
     stdin: requirementsInText(requirements),
     quiet: true,
   })
@@ -91,20 +91,6 @@ export async function previewClosure(
     ...pin,
     direct: pin.direct || direct.has(pin.name),
   }))
-}
-
-/** Resolves into the mirror's requirements.txt (as the mirror's owner). */
-export async function compileOnHost(
-  host: RemoteHost,
-  mirror: MirrorSite,
-  signal?: AbortSignal,
-): Promise<void> {
-  const layout = mirrorLayout(mirror)
-  const result = await host.exec(
-    compileArgv(mirror, layout.requirementsIn, layout.requirementsTxt),
-    signal ? { signal } : {},
-  )
-  if (result.code !== 0) throw resolverError(result.stderr, mirror, host)
 }
 
 export async function readResolvedRequirements(

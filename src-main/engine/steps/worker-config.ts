@@ -3,6 +3,7 @@ import { setPipMirror, WorkerConfigError, type PipMirrorEdit } from '../config/w
 import { EngineError } from '../errors'
 import { command } from '../plan/change'
 import { fileRead } from '../plan/state-request'
+import { backupPathFor } from '../ssh/files'
 import { runPythonJson } from '../remote/python'
 import { configJsonPath } from '../workers/worker-config-file'
 import type { WorkerTarget } from '../workers/worker-target'
@@ -49,8 +50,8 @@ export function workerConfigStep(target: WorkerTarget): Step<{ configChanges: bo
         return {
           changes: [
             command(
-              `Set pip_mirror to ${target.pipMirror} in the config.json ol worker init writes (that value only)`,
-              ['python3', '-c', setFreshPipMirror, path, target.pipMirror],
+              `Set pip_mirror to ${target.pipMirror} once ol worker init has created the file (that value only; the file as ol wrote it is kept)`,
+              ['python3', '-c', setFreshPipMirror, path, target.pipMirror, backupPathFor(path)],
             ),
           ],
           notes: [`${path} does not exist yet`],

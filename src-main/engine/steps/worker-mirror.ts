@@ -25,16 +25,22 @@ export function workerMirrorStep(target: WorkerTarget): Step {
         })
       }
       const findings = await mirrorReachFindings(ctx.host, target.pipMirror)
+      // A loopback address is wrong whatever the mirror does; an answer that is missing may only
+      // mean that the mirror is set up by this same run: checked again before any change here.
+      const loopback = findings.find((finding) => /a loopback address/.test(finding.title))
+      if (loopback) {
+        ctx.finding(loopback)
+        throw new EngineError(`pip_mirror ${target.pipMirror} refused: ${loopback.title}`, {
+          host: ctx.host.label,
+          hint: `${loopback.fix ?? ''} (${loopback.evidence ?? ''})`,
+        })
+      }
       for (const finding of findings)
-        ctx.finding(
-          finding.severity === 'blocker'
-            ? {
-                ...finding,
-                severity: 'warning',
-                fix: `${finding.fix ?? ''} (checked again before anything changes on this worker)`,
-              }
-            : finding,
-        )
+        ctx.finding({
+          ...finding,
+          severity: 'warning',
+          fix: `${finding.fix ?? ''} (checked again before anything changes on this worker)`,
+        })
       return {
         changes: [],
         notes: [

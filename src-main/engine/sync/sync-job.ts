@@ -1,6 +1,5 @@
 import SYNC_STATE from './scripts/sync-state.sh?raw'
 import { createHash } from 'node:crypto'
-import { EngineError } from '../errors'
 import type { HostFacts } from '../remote/facts'
 import { scriptCommand } from '../remote/quote'
 import type { RemoteHost } from '../ssh/remote-host'
@@ -12,12 +11,6 @@ import { SYNC_WRAPPER, syncWrapperArgs } from './sync-wrapper'
 const DETACH_WITH_NOHUP = `
 wrapper=$1; shift
 nohup setsid sh -c "$wrapper" sh "$@" >/dev/null 2>&1 </dev/null &
-`
-
-/** Removes the previous exit file, and the pid file when no process has that pid any more. */
-const FORGET_FINISHED_SYNC = `
-rm -f -- "$1"
-if [ -s "$2" ] && ! kill -0 "$(cat "$2")" 2>/dev/null; then rm -f -- "$2"; fi
 `
 
 export type SyncState =
@@ -71,30 +64,6 @@ export function detachedSyncArgv(
       sudo: true,
     }
   return { argv: scriptCommand(DETACH_WITH_NOHUP, [SYNC_WRAPPER, ...wrapperArgs]), sudo: false }
-}
-
-export async function startDetachedSync(
-  host: RemoteHost,
-  layout: MirrorLayout,
-  facts: HostFacts,
-): Promise<number> {
-  await host.run(['mkdir', '-p', layout.state])
-  // The wrapper rotates the log under its lock; only what would confuse the wait below goes here:
-  // an exit file of an earlier sync, and a pid file whose process is gone.
-  await host.script(FORGET_FINISHED_SYNC, [layout.syncExit, layout.syncPid])
-  const { argv, sudo } = detachedSyncArgv(layout, facts)
-  await host.run(argv, { sudo })
-  const deadline = Date.now() + 20_000
-  while (Date.now() < deadline) {
-    const state = await syncState(host, layout)
-    if (state.kind === 'running') return state.pid
-    if (state.kind === 'finished') return 0
-    await new Promise((r) => setTimeout(r, 200))
-  }
-  throw new EngineError('The sync did not start', {
-    host: host.label,
-    hint: `look at ${layout.syncLog} on the host`,
-  })
 }
 
 export interface FollowOptions {

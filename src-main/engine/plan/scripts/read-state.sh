@@ -41,7 +41,8 @@ while [ $# -gt 0 ]; do
       path=$2
       shift 2
       if [ -L "$path" ]; then
-        echo "@l $i target $(readlink -- "$path" | base64 -w0)"
+        target=$(readlink -- "$path")
+        echo "@l $i target $(printf '%s' "$target" | base64 -w0)"
       elif [ -e "$path" ]; then
         echo "@l $i notlink"
       else
