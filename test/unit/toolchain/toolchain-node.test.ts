@@ -30,6 +30,12 @@ describe('the toolchain Node requirement (package.json devEngines.runtime, .node
     expect(semver.satisfies(pinned, range)).toBe(true)
   })
 
+  it('is the one the README names', () => {
+    const readme = readFileSync(join(projectRoot, 'README.md'), 'utf8')
+    expect(readme).toContain(`Node ${semver.major(pinned)}`)
+    expect(readme).toContain(range)
+  })
+
   it('is what the tests themselves run on', () => {
     expect(satisfiesRange(process.versions.node, range)).toBe(true)
   })
