@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what the test suite needs on a fresh Debian/Ubuntu machine: the real peers the tests
-# start (sshd, nginx, sudo, Chromium), Node packages, and a Python venv with bandersnatch,
-# pip-tools and uv. Safe to run again: it only installs what is missing.
+# start (sshd, nginx, sudo, Chromium), Node packages, the Node the build and test tools run on
+# (when the machine's is older: .node-version's, from the npm registry, into .cache), and a Python
+# venv with bandersnatch, pip-tools and uv. Safe to run again: it only installs what is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -22,6 +23,10 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
   echo "==> npm ci"
   ELECTRON_SKIP_BINARY_DOWNLOAD=1 npm ci --no-audit --no-fund
 fi
+
+# A no-op when the machine's Node satisfies package.json's devEngines.runtime.
+toolchain_node_dir=$(node scripts/with-node.mjs --bin-dir)
+echo "==> Node for the toolchain: $toolchain_node_dir/node"
 
 # The same venv test/testbed/pypi-standin.ts (ensureToolsVenv) uses.
 venv=.cache/bandersnatch-venv

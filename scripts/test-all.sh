@@ -8,6 +8,10 @@ if [ "$(id -u)" != 0 ]; then
   exec sudo -E bash "$0" "$@"
 fi
 bash scripts/install-test-deps.sh
+# Everything below runs on the Node the install step checked or brought (see with-node.mjs).
+PATH="$(node scripts/with-node.mjs --bin-dir):$PATH"
+export PATH
+echo "==> node $(node --version) ($(command -v node))"
 echo "==> lint";      npm run --silent lint
 echo "==> typecheck"; npm run --silent typecheck
 echo "==> build";     npm run --silent build

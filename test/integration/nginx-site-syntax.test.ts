@@ -154,7 +154,9 @@ describe('the generated site served by a real nginx', () => {
         return
       } catch (error) {
         if (Date.now() > deadline)
-          throw new Error(`nginx did not answer on port ${port}: ${String(error)}`)
+          throw new Error(`nginx did not answer on port ${port}: ${String(error)}`, {
+            cause: error,
+          })
         await new Promise((resolve) => setTimeout(resolve, 100))
       }
     }

@@ -269,6 +269,6 @@ async function run(file: string, args: string[], failure: string): Promise<void>
     await execFileAsync(file, args, { maxBuffer: 16 * 1024 * 1024, timeout: 600_000 })
   } catch (error) {
     const { stderr, message } = error as { stderr?: string; message: string }
-    throw new Error(`${failure}\n${stderr || message}`)
+    throw new Error(`${failure}\n${stderr || message}`, { cause: error })
   }
 }

@@ -82,7 +82,7 @@ export async function startServedMirror(options: ServedMirrorOptions): Promise<S
       })
     } catch (error) {
       const { stderr, message } = error as { stderr?: string; message: string }
-      throw new Error(`bandersnatch mirror failed:\n${stderr || message}`)
+      throw new Error(`bandersnatch mirror failed:\n${stderr || message}`, { cause: error })
     } finally {
       await standin.stop()
     }

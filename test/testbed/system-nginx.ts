@@ -59,7 +59,8 @@ export async function statusOnceListening(url: string, timeoutMs = 10_000): Prom
       await response.arrayBuffer()
       return response.status
     } catch (error) {
-      if (Date.now() > deadline) throw new Error(`nothing answers on ${url}: ${String(error)}`)
+      if (Date.now() > deadline)
+        throw new Error(`nothing answers on ${url}: ${String(error)}`, { cause: error })
       await new Promise((resolve) => setTimeout(resolve, 100))
     }
   }
