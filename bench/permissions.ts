@@ -14,7 +14,8 @@ import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
 import { findNginxUser } from '../src-main/engine/permissions/nginx-user'
-import { treeBranches, treeRepairArgv } from '../src-main/engine/permissions/tree-predicates'
+import { treeRepairArgv } from '../src-main/engine/permissions/confined-repair'
+import { treeBranches } from '../src-main/engine/permissions/tree-predicates'
 import { scanServedTree } from '../src-main/engine/permissions/tree-scan'
 import { RemoteHost } from '../src-main/engine/ssh/remote-host'
 import { ensureAccount, MIRROR_OWNER } from '../test/testbed/mirror-tree'
@@ -135,21 +136,26 @@ async function main(): Promise<void> {
 
       const overhead = await timed(() => host.run(['true'], { sudo: true, quiet: true }))
       const before = await ctimes(least)
-      const scan = await timed(() => scanServedTree(host, web, accessor))
+      const scope = { mirror: least, via: web, web, owner: owner.uid }
+      const scan = await timed(() => scanServedTree(host, web, accessor, owner.uid))
       const wrongFound = scan.value.wrongFiles + scan.value.wrongDirectories
       const argv = treeRepairArgv(
-        web,
+        scope,
+        accessor,
         scan.value.wrong.map((kind) => kind.branch),
       )
       const repair = await timed(() => host.run(argv, { sudo: true, quiet: true }))
       const afterLeast = await ctimes(least)
 
-      const healthyScan = await timed(() => scanServedTree(host, web, accessor))
+      const healthyScan = await timed(() => scanServedTree(host, web, accessor, owner.uid))
       const healthyWrong = healthyScan.value.wrongFiles + healthyScan.value.wrongDirectories
       // The plan is empty now, so the product runs nothing; run every branch anyway to show
       // that even the repair command itself writes nothing on a healthy tree.
       const forced = await timed(() =>
-        host.run(treeRepairArgv(web, treeBranches(accessor)), { sudo: true, quiet: true }),
+        host.run(treeRepairArgv(scope, accessor, treeBranches(accessor)), {
+          sudo: true,
+          quiet: true,
+        }),
       )
       const afterHealthy = await ctimes(least)
 

@@ -2,7 +2,6 @@ import { EngineError } from '../errors'
 import type { Site } from '../site'
 import { writeRemoteFileAtomic } from '../ssh/files'
 import type { RemoteHost } from '../ssh/remote-host'
-import { mirrorLayout } from '../steps/mirror-layout'
 import { diagnoseMirror, probeTargets } from './diagnose'
 import type { MirrorDiagnosis } from './diagnosis'
 import { waitForHttpOk, type HttpProbe, type ProbeTarget } from './http-probe'
@@ -26,14 +25,6 @@ export interface RepairResult {
   http: HttpProbe[]
 }
 
-/** Counts every entry under a directory on the host (the seed mode rewrites them all). */
-async function countEntries(host: RemoteHost, dir: string): Promise<number> {
-  const result = await host.script('find "$1" -printf . 2>/dev/null | wc -c', [dir], {
-    sudo: true,
-  })
-  return Number(result.stdout.trim()) || 0
-}
-
 /** Diagnoses the mirror and says what the repair would change, touching nothing. */
 export async function planRepair(
   host: RemoteHost,
@@ -41,9 +32,7 @@ export async function planRepair(
   options: RepairOptions = { mode: 'least' },
 ): Promise<RepairPlan> {
   const diagnosis = await diagnoseMirror(host, site)
-  const mirrorEntries =
-    options.mode === 'seed' ? await countEntries(host, mirrorLayout(site.mirror).dir) : 0
-  return buildRepairPlan(diagnosis, { mode: options.mode, mirrorEntries })
+  return buildRepairPlan(diagnosis, { mode: options.mode })
 }
 
 /**
@@ -79,16 +68,23 @@ async function runAction(host: RemoteHost, action: RepairAction): Promise<void> 
       return
     case 'chmod-path':
     case 'chmod-tree':
+    case 'seed':
     case 'nginx':
-    case 'seed-chmod':
-    case 'seed-chown':
       await host.run(action.argv, { sudo: true })
       return
   }
 }
 
-/** Runs a plan's actions in order, as root. An empty plan runs nothing. */
+/**
+ * Runs a plan's actions in order, as root. An empty plan runs nothing; a refused one throws
+ * before anything runs.
+ */
 export async function executeRepairPlan(host: RemoteHost, plan: RepairPlan): Promise<void> {
+  if (plan.refusal)
+    throw new EngineError(`The repair refuses to change anything: ${plan.refusal}`, {
+      host: host.label,
+      hint: `make ${plan.diagnosis.webRoot} a directory of the mirror's own (not a link into a system location or someone else's home), then run the doctor again`,
+    })
   for (const action of plan.actions) await runAction(host, action)
 }
 
