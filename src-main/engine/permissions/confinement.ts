@@ -96,20 +96,13 @@ export interface Confinement {
   refusal: string | null
 }
 
-export interface ConfinementInput {
-  mirrorDir: string
-  realMirrorDir: string | null
-  web: string
-  realWeb: string | null
-  ownerUid: number | null
-  owner: string | null
-  homes: readonly Home[]
-}
+export type ConfinementInput = Omit<Confinement, 'refusal'>
 
 function resolvesTo(what: string, configured: string, real: string): string {
   return real === configured ? `${what} ${configured}` : `${what} ${configured} resolves to ${real}`
 }
 
+/** The mirror's confinement, and the refusal when its real paths are not the mirror's to change. */
 export function confine(input: ConfinementInput): Confinement {
   const { mirrorDir, realMirrorDir, web, realWeb, ownerUid, homes } = input
   let refusal: string | null = null
@@ -119,16 +112,7 @@ export function confine(input: ConfinementInput): Confinement {
     refusal = `${resolvesTo('the mirror directory', mirrorDir, realMirrorDir)}, and ${mirrorWhy}`
   else if (webWhy && realWeb)
     refusal = `${resolvesTo('the served directory', web, realWeb)}, and ${webWhy}`
-  return {
-    mirrorDir,
-    realMirrorDir,
-    web,
-    realWeb,
-    ownerUid,
-    owner: input.owner,
-    homes,
-    refusal,
-  }
+  return { ...input, refusal }
 }
 
 /** Why root must not change `path` under a confinement's rules; null when it may. */

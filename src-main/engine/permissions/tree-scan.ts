@@ -68,8 +68,16 @@ export const TREE_SCAN_SCRIPT: string = treeScanScript
 
 const ENTRY_FORMAT = '\\t%D\\t%y\\t%m\\t%U\\t%G\\t%u\\t%g\\t%P\\n'
 
-function tagged(tag: string, tests: readonly string[], extra: readonly string[] = []): string[] {
-  return ['(', ...tests, '-printf', `${tag}${ENTRY_FORMAT}`, ...extra, ')']
+/** Without owner and group names: find looks those up for every entry it prints. */
+const OK_DIRECTORY_FORMAT = '\\t%D\\t%y\\t%m\\t%U\\t%G\\t\\t\\t%P\\n'
+
+function tagged(
+  tag: string,
+  tests: readonly string[],
+  extra: readonly string[] = [],
+  format = ENTRY_FORMAT,
+): string[] {
+  return ['(', ...tests, '-printf', `${tag}${format}`, ...extra, ')']
 }
 
 /**
@@ -89,11 +97,15 @@ export function scanExpression(branches: readonly TreeBranch[], ownerUid: number
     tagged('shared', ['-type', 'f', '-links', '+1', '!', '-uid', String(ownerUid)]),
     ...branches.map((branch) => tagged(branch.tag, branch.tests)),
   ]
+  // Everything else is fine: counted only (the seed's count), in as few bytes as possible; a
+  // directory keeps its path, for when it turns out to be a mount point.
   return [
     ...clauses.flatMap((clause, i) => (i === 0 ? clause : ['-o', ...clause])),
     '-o',
+    ...tagged('ok', ['-type', 'd'], [], OK_DIRECTORY_FORMAT),
+    '-o',
     '-printf',
-    `ok${ENTRY_FORMAT}`,
+    'ok\\t%D\\t%y\\n',
   ]
 }
 

@@ -1,10 +1,24 @@
 import { describe, expect, it } from 'vitest'
-import { confine, forbiddenReason } from '../../../src-main/engine/permissions/confinement'
+import { CONFINED_REPAIR_PY } from '../../../src-main/engine/permissions/confined-repair'
+import {
+  FIRST_LOGIN_UID,
+  SYSTEM_LOCATIONS,
+  confine,
+  forbiddenReason,
+} from '../../../src-main/engine/permissions/confinement'
 
 const HOMES = [
   { uid: 1000, user: 'ops', home: '/home/ops' },
   { uid: 1001, user: 'ann', home: '/home/ann' },
 ]
+
+describe('the rules, in TypeScript (the plan) and in the helper (the run)', () => {
+  it('name the same system locations and the same first login uid', () => {
+    const tuple = /SYSTEM_LOCATIONS = \(([^)]*)\)/.exec(CONFINED_REPAIR_PY)?.[1] ?? ''
+    expect([...tuple.matchAll(/"([^"]+)"/g)].map((m) => m[1])).toEqual(SYSTEM_LOCATIONS)
+    expect(CONFINED_REPAIR_PY).toContain(`FIRST_LOGIN_UID = ${FIRST_LOGIN_UID}\n`)
+  })
+})
 
 describe('forbiddenReason', () => {
   it('refuses /, system locations and what is inside them', () => {

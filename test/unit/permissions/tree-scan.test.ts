@@ -21,6 +21,7 @@ describe('the tree scan', () => {
       'directory:group',
       'directory:others',
       'ok',
+      'ok',
     ])
     const foreign = expression.slice(0, expression.indexOf('-printf'))
     expect(foreign.filter((_, i) => foreign[i - 1] === '-name')).toEqual(LAYOUT_NAMES)

@@ -11,9 +11,10 @@ helper checks every rule itself, at run time, whatever the plan said:
 - every path is walked from / one component at a time with O_NOFOLLOW: a symlink anywhere is
   refused, never followed; changes go through the descriptor of what was checked;
 - inside `--web`, only the top-level names of bandersnatch's layout (`--names`) are entered;
-  anything else there is foreign and left alone; nothing on another filesystem is entered or
-  changed; a file with more than one hard link that someone other than `--owner` owns is left
-  alone (it may be /etc/shadow under another name); only regular files and directories change.
+  anything else there is foreign and left alone; no directory of another filesystem (a mount
+  point) is entered or changed; a file with more than one hard link that someone other than
+  `--owner` owns is left alone (it may be /etc/shadow under another name); only regular files
+  and directories change.
 
 Verbs (each prints one JSON line: what changed and what was left alone, and why):
   traverse RULES --add o+x DIR...   bits on the directories leading to the served directory:
@@ -102,7 +103,9 @@ def check_rules(args):
     real_mirror = os.path.realpath(args.mirror)
     why = forbidden(real_mirror, args.owner)
     if why:
-        raise Refused("the mirror directory %s resolves to %s, and %s" % (args.mirror, real_mirror, why))
+        raise Refused(
+            "the mirror directory %s resolves to %s, and %s" % (args.mirror, real_mirror, why)
+        )
     if os.lstat(real_mirror).st_uid != args.owner:
         raise Refused("%s no longer belongs to uid %d, as planned" % (real_mirror, args.owner))
     real_web = os.path.realpath(args.via)
@@ -137,7 +140,8 @@ class Report:
 
 def parse_grant(text):
     who, plus, what = text.partition("+")
-    if plus != "+" or len(who) != 1 or who not in SHIFT or not what or any(b not in BITS for b in what):
+    valid = plus == "+" and who in SHIFT and len(who) == 1 and what
+    if not valid or any(b not in BITS for b in what):
         raise Refused("%s: only u+, g+ or o+ with r and x is allowed" % text)
     return who, sum(BITS[b] for b in set(what))
 
@@ -168,7 +172,9 @@ def traverse(args):
                     report.changed += 1
             finally:
                 os.close(fd)
-        except (OSError, Refused) as error:
+        except Refused as error:
+            report.failed.append(str(error))
+        except OSError as error:
             report.failed.append("%s: %s" % (path, error))
     return report.print()
 
@@ -236,7 +242,7 @@ def visit(parent, name, rel, ctx):
     try:
         st = os.stat(name, dir_fd=parent, follow_symlinks=False)
     except FileNotFoundError:
-        return
+        return  # removed meanwhile (a sync running beside the repair)
     if stat.S_ISLNK(st.st_mode):
         return report.leave("symlink", rel)
     if stat.S_ISDIR(st.st_mode):
@@ -267,8 +273,12 @@ def visit(parent, name, rel, ctx):
             return report.leave("shared-link", rel)
         apply_change(fd, now, change, kind, report, rel)
         if kind == "dir":
-            with os.scandir(fd) as entries:
-                names = [entry.name for entry in entries]
+            try:
+                with os.scandir(fd) as entries:
+                    names = [entry.name for entry in entries]
+            except OSError as error:
+                report.failed.append("%s: %s" % (rel, error))
+                return
             for child in names:
                 visit(fd, child, rel + "/" + child, ctx)
     finally:
