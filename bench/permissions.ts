@@ -1,7 +1,8 @@
 /**
  * The permission repair on a mirror of 200,000 files in 20,000 directories with 1% of them
- * unreadable for nginx, beside the seed's `chmod -R 755 && chown -R www-data:www-data`, each on
- * a fresh copy of the same tree, and the repair again on the repaired (healthy) tree. Every
+ * unreadable for nginx, beside the manual's seed `chmod -R 755 && chown -R www-data:www-data`,
+ * each on a fresh copy of the same tree, the repair again on the repaired (healthy) tree, and
+ * the product's seed (the confined helper, web/ only) on that copy last. Every
  * command runs as the product runs it: through a RemoteHost (root) on the test bed's sshd, on
  * this machine's local disk. Writes are counted as entries whose ctime changed.
  *
@@ -14,7 +15,8 @@ import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
 import { findNginxUser } from '../src-main/engine/permissions/nginx-user'
-import { treeBranches, treeRepairArgv } from '../src-main/engine/permissions/tree-predicates'
+import { seedArgv, treeRepairArgv } from '../src-main/engine/permissions/confined-repair'
+import { treeBranches } from '../src-main/engine/permissions/tree-predicates'
 import { scanServedTree } from '../src-main/engine/permissions/tree-scan'
 import { RemoteHost } from '../src-main/engine/ssh/remote-host'
 import { ensureAccount, MIRROR_OWNER } from '../test/testbed/mirror-tree'
@@ -86,6 +88,8 @@ interface RoundResult {
   healthyWrites: number
   seedMs: number
   seedWrites: number
+  seedHelperMs: number
+  seedHelperWrites: number
   commandOverheadMs: number
 }
 
@@ -135,23 +139,38 @@ async function main(): Promise<void> {
 
       const overhead = await timed(() => host.run(['true'], { sudo: true, quiet: true }))
       const before = await ctimes(least)
-      const scan = await timed(() => scanServedTree(host, web, accessor))
+      const scope = { mirror: least, via: web, web, owner: owner.uid }
+      const scan = await timed(() => scanServedTree(host, web, accessor, owner.uid))
       const wrongFound = scan.value.wrongFiles + scan.value.wrongDirectories
       const argv = treeRepairArgv(
-        web,
+        scope,
+        accessor,
         scan.value.wrong.map((kind) => kind.branch),
       )
       const repair = await timed(() => host.run(argv, { sudo: true, quiet: true }))
       const afterLeast = await ctimes(least)
 
-      const healthyScan = await timed(() => scanServedTree(host, web, accessor))
+      const healthyScan = await timed(() => scanServedTree(host, web, accessor, owner.uid))
       const healthyWrong = healthyScan.value.wrongFiles + healthyScan.value.wrongDirectories
       // The plan is empty now, so the product runs nothing; run every branch anyway to show
       // that even the repair command itself writes nothing on a healthy tree.
       const forced = await timed(() =>
-        host.run(treeRepairArgv(web, treeBranches(accessor)), { sudo: true, quiet: true }),
+        host.run(treeRepairArgv(scope, accessor, treeBranches(accessor)), {
+          sudo: true,
+          quiet: true,
+        }),
       )
       const afterHealthy = await ctimes(least)
+
+      // The product's seed: the helper, on web/ only, here on the repaired copy (it rewrites all).
+      const seedHelperBefore = await ctimes(least)
+      const seededHelper = await timed(() =>
+        host.run(seedArgv(scope, '0755', { uid: accessor.uid, gid: accessor.gid }), {
+          sudo: true,
+          quiet: true,
+        }),
+      )
+      const seedHelperAfter = await ctimes(least)
 
       const seedBefore = await ctimes(seed)
       const seeded = await timed(() =>
@@ -170,6 +189,8 @@ async function main(): Promise<void> {
         healthyWrites: changed(afterLeast, afterHealthy),
         seedMs: seeded.ms,
         seedWrites: changed(seedBefore, seedAfter),
+        seedHelperMs: seededHelper.ms,
+        seedHelperWrites: changed(seedHelperBefore, seedHelperAfter),
         commandOverheadMs: overhead.ms,
       })
       console.error(`round ${round}: ${JSON.stringify(rounds.at(-1))}`)
@@ -184,12 +205,23 @@ async function main(): Promise<void> {
     const rows = [
       ['doctor: tree scan, broken tree (one `find` + awk)', m('wrongFound'), 0, m('scanBrokenMs')],
       [
-        'least repair: `find … ! -perm -0004 -exec <chmod o+r, symlink-refusing> {} +`',
+        'least repair: the confined helper (`tree`: layout only, one filesystem, no symlink followed)',
         m('wrongFound'),
         m('leastWrites'),
         least,
       ],
-      ['seed: `chmod -R 755 && chown -R www-data:www-data`', entries, m('seedWrites'), m('seedMs')],
+      [
+        "the manual's seed: `chmod -R 755 && chown -R www-data:www-data` (whole mirror)",
+        entries,
+        m('seedWrites'),
+        m('seedMs'),
+      ],
+      [
+        "the product's seed: the confined helper (`seed`: web/'s layout only)",
+        entries,
+        m('seedHelperWrites'),
+        m('seedHelperMs'),
+      ],
       [
         'doctor: tree scan, healthy tree (plan empty: nothing runs)',
         m('healthyWrong'),

@@ -16,7 +16,7 @@ import { join } from 'node:path'
 import { nginxSiteName, renderNginxSite } from '../../src-main/engine/config/nginx-site'
 import { applyRepair, diagnoseMirror, planRepair } from '../../src-main/engine/permissions'
 import type { MirrorDiagnosis, RepairPlan } from '../../src-main/engine/permissions'
-import { safeChmodArgv } from '../../src-main/engine/permissions/safe-chmod'
+import { traverseArgv } from '../../src-main/engine/permissions/confined-repair'
 import { runSteps } from '../../src-main/engine/run'
 import { parseSite, type Site } from '../../src-main/engine/site'
 import { RemoteHost } from '../../src-main/engine/ssh/remote-host'
@@ -263,8 +263,9 @@ describe('a mirror under a home directory', () => {
       expect.objectContaining({ kind: 'chmod-path', path: ownerHome, grant: 'o+x', after: 0o751 }),
     ])
     expect(plan.entries).toBe(1)
+    expect(plan.scope).toEqual({ mirror: c.dir, via: c.web, web: c.web, owner: owner.uid })
     expect(plan.changes.map((change) => change.kind === 'command' && change.argv)).toEqual([
-      safeChmodArgv('o+x', [ownerHome]),
+      traverseArgv({ mirror: c.dir, via: c.web, web: c.web, owner: owner.uid }, 'o+x', ownerHome),
     ])
 
     const { before, after } = await repairAndProve(root, c, plan)
@@ -521,28 +522,28 @@ describe('everything at once, as a sudoer who types a password', () => {
 })
 
 describe('the seed fix, chosen explicitly', () => {
-  it('explains itself, rewrites every entry and hands the mirror to www-data', async () => {
+  it('explains itself, and gives web/ (only) to www-data: mode 0755 on every entry there', async () => {
     const c = await newMirror(homeBase)
     await chmod(ownerHome, 0o750)
     await chmod(join(c.web, MIRROR_WHEELS.alpha), 0o600)
-    const entries = (await readdir(c.dir, { recursive: true })).length + 1
+    const entries = (await readdir(c.web, { recursive: true })).length + 1
     const plan = await planRepair(root, c.site, { mode: 'seed' })
-    expect(plan.actions.map((action) => action.kind)).toEqual([
-      'chmod-path',
-      'seed-chmod',
-      'seed-chown',
-    ])
+    expect(plan.actions.map((action) => action.kind)).toEqual(['chmod-path', 'seed'])
     expect(plan.entries).toBe(1 + entries)
     expect(plan.notes[0]).toContain(
-      `chmod -R 755 and chown -R www-data: on every entry of ${c.dir}`,
+      `mode 0755 and owner www-data on every file and directory of bandersnatch's layout in ${c.web}`,
     )
     expect(plan.notes[0]).toContain(`bandersnatch, running as ${MIRROR_OWNER}, can no longer write`)
+    const before = await ownershipAndModes(c.dir)
     const result = await applyRepair(root, c.site, { mode: 'seed', plan })
     expect(result.http.every((probe) => probe.status === 200)).toBe(true)
     const after = await ownershipAndModes(c.dir)
-    const inside = [...after].filter(([path]) => path.startsWith(c.dir))
+    const inside = [...after].filter(([path]) => path === c.web || path.startsWith(`${c.web}/`))
     expect(inside).toHaveLength(entries)
     expect(inside.every(([, value]) => value === '33:33 0755')).toBe(true)
+    const outside = [...after].filter(([path]) => !inside.some(([p]) => p === path))
+    for (const [path, value] of outside)
+      if (path !== ownerHome) expect(value, path).toBe(before.get(path))
   })
 })
 

@@ -4,6 +4,7 @@ import { mirrorLayout } from '../steps/mirror-layout'
 import type { DiagnosisFacts, MirrorDiagnosis } from './diagnosis'
 import { diagnosisFindings } from './findings'
 import { localMirrorUrl, probeHttp, urlOf, type ProbeTarget } from './http-probe'
+import { confine } from './confinement'
 import { checkNginxSite } from './nginx-site-check'
 import { findNginxUser } from './nginx-user'
 import { statServedPath } from './path-stat'
@@ -44,7 +45,7 @@ export async function diagnoseMirror(host: RemoteHost, site: Site): Promise<Mirr
   const baseUrl = localMirrorUrl(site.mirror)
   const [nginx, pathInput, nginxSite, selinux] = await Promise.all([
     findNginxUser(host),
-    statServedPath(host, layout.web),
+    statServedPath(host, layout.web, layout.dir),
     checkNginxSite(host, site.mirror, layout.web),
     checkSelinux(host, layout.web),
   ])
@@ -53,14 +54,27 @@ export async function diagnoseMirror(host: RemoteHost, site: Site): Promise<Mirr
   const webExists =
     pathInput.literal.at(-1)?.kind === 'directory' ||
     pathInput.canonical.at(-1)?.kind === 'directory'
-  // find and the repair start from the real path: they must not meet a symlink on the way.
-  const treeRoot = pathInput.canonicalRoot ?? layout.web
-  const tree = user && webExists ? await scanServedTree(host, treeRoot, user) : null
+  const confinement = confine({
+    mirrorDir: layout.dir,
+    realMirrorDir: pathInput.mirror?.realPath ?? null,
+    web: layout.web,
+    // find and the repair start from the real path: they must not meet a symlink on the way.
+    realWeb: webExists ? (pathInput.canonicalRoot ?? layout.web) : null,
+    ownerUid: pathInput.mirror?.uid ?? null,
+    owner: pathInput.mirror?.owner ?? null,
+    homes: pathInput.homes,
+  })
+  const { realWeb, ownerUid, refusal } = confinement
+  const tree =
+    user && realWeb && ownerUid !== null && !refusal
+      ? await scanServedTree(host, realWeb, user, ownerUid)
+      : null
   const http = await probeHttp(host, probeTargets(baseUrl, tree))
   const facts: DiagnosisFacts = {
     host: host.label,
     mirrorDir: layout.dir,
     webRoot: layout.web,
+    confinement,
     baseUrl,
     nginx,
     path,

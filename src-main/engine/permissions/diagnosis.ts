@@ -1,4 +1,5 @@
 import type { Finding } from '../steps/step'
+import type { Confinement } from './confinement'
 import type { HttpProbe } from './http-probe'
 import type { NginxProcess } from './nginx-user'
 import type { NginxSiteCheck } from './nginx-site-check'
@@ -24,12 +25,20 @@ export type Cause =
   | 'directories-closed'
   | 'scan-incomplete'
   | 'symlink-outside'
+  | 'refused-location'
+  | 'served-elsewhere'
+  | 'foreign-entries'
+  | 'shared-links'
+  | 'other-filesystems'
+  | 'special-entries'
   | 'selinux'
   | 'unexplained-http'
   | 'healthy'
 
 export interface PermissionFinding extends Finding {
   cause: Cause
+  /** The path a finding is about, when it is about one (a directory on the way). */
+  subject?: string
 }
 
 /** Everything the doctor learned about why the mirror does (or does not) answer. */
@@ -39,12 +48,17 @@ export interface MirrorDiagnosis {
   mirrorDir: string
   /** `<mirror.directory>/web`: what nginx serves. */
   webRoot: string
+  /** Their real paths, and whether the repair may act there (and why not). */
+  confinement: Confinement
   /** The mirror's URL as asked from the host itself, ending in `/`. */
   baseUrl: string
   nginx: NginxProcess
   /** null when nginx's user is unknown (nothing can be judged without it). */
   path: PathWalk | null
-  /** null when the served directory does not exist or nginx's user is unknown. */
+  /**
+   * null when the served directory does not exist, nginx's user is unknown, or the repair
+   * refuses to act there (a system location is never scanned as if it were the mirror).
+   */
   tree: TreeScan | null
   nginxSite: NginxSiteCheck
   selinux: SelinuxCheck

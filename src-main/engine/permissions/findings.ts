@@ -1,11 +1,12 @@
+import { forbiddenHere, LAYOUT_NAMES } from './confinement'
 import type { DiagnosisFacts, PermissionFinding } from './diagnosis'
 import { urlOf, type HttpProbe } from './http-probe'
 import { modeString, octal } from './mode-bits'
 import { describeComponent, type ComponentVerdict } from './path-walk'
 import { selinuxFindings } from './selinux'
-import type { TreeEntry, TreeScan, WrongKind } from './tree-scan'
+import type { EntrySample, TreeEntry, TreeScan, WrongKind } from './tree-scan'
 
-const IRREGULAR: Record<string, string> = { directory: 'directories' }
+const IRREGULAR: Record<string, string> = { directory: 'directories', entry: 'entries' }
 
 export function plural(count: number, word: string): string {
   return `${count} ${count === 1 ? word : (IRREGULAR[word] ?? `${word}s`)}`
@@ -151,12 +152,16 @@ function pathFinding(
   }
   const action = verdict.missing & 1 ? 'pass through' : 'list'
   const lead = index === 0 ? 'first blocks the way' : 'also blocks'
+  const forbidden = forbiddenHere(facts.confinement, component.path)
   return {
     cause: 'path-blocked',
+    subject: component.path,
     severity: 'blocker',
     title: `${name} cannot ${action} ${describeComponent(component)}: it ${lead} to the mirror`,
     evidence: joinEvidence(verdict.reason, http),
-    fix: `chmod ${verdict.grant} ${component.path} (${octal(component.mode)} → ${octal(verdict.modeAfter ?? component.mode)}), nothing else (pip-mirror repair)`,
+    fix: forbidden
+      ? `pip-mirror repair does not change it (${forbidden}): move the mirror to a directory of its own`
+      : `chmod ${verdict.grant} ${component.path} (${octal(component.mode)} → ${octal(verdict.modeAfter ?? component.mode)}), nothing else (pip-mirror repair)`,
   }
 }
 
@@ -196,13 +201,13 @@ function treeFinding(
   }
 }
 
-function linkFindings(tree: TreeScan, webRoot: string): PermissionFinding[] {
+function linkFindings(tree: TreeScan, root: string): PermissionFinding[] {
   if (tree.outsideLinks.count === 0) return []
   return [
     {
       cause: 'symlink-outside',
       severity: 'warning',
-      title: `${plural(tree.outsideLinks.count, 'symlink')} in the mirror lead outside ${webRoot}`,
+      title: `${plural(tree.outsideLinks.count, 'symlink')} in the mirror lead outside ${root}: the repair never follows them`,
       evidence: tree.outsideLinks.examples
         .map((link) => `${link.path} → ${link.target}`)
         .join(', '),
@@ -211,10 +216,92 @@ function linkFindings(tree: TreeScan, webRoot: string): PermissionFinding[] {
   ]
 }
 
+/** Where the repair acts, or why it refuses to act at all. */
+function confinementFindings(facts: DiagnosisFacts): PermissionFinding[] {
+  const c = facts.confinement
+  if (c.refusal) {
+    const links = [
+      c.realMirrorDir && c.realMirrorDir !== c.mirrorDir
+        ? `${c.mirrorDir} → ${c.realMirrorDir}`
+        : null,
+      c.realWeb && c.realWeb !== c.web ? `${c.web} → ${c.realWeb}` : null,
+    ]
+    return [
+      {
+        cause: 'refused-location',
+        severity: 'blocker',
+        title: `The repair refuses to act: ${c.refusal}`,
+        evidence: joinEvidence(
+          ...links,
+          'nothing there was scanned as part of the mirror, and nothing will be changed',
+        ),
+        fix: `make ${c.web} a directory of the mirror's own (or a link to a data disk that ${c.owner ?? "the mirror's owner"} owns), then run the doctor again`,
+      },
+    ]
+  }
+  if (c.realWeb && c.realWeb !== c.web)
+    return [
+      {
+        cause: 'served-elsewhere',
+        severity: 'info',
+        title: `${c.web} resolves to ${c.realWeb}: the doctor and the repair look there, and only there`,
+      },
+    ]
+  return []
+}
+
+function entryList(sample: EntrySample): string {
+  return sample.examples
+    .map((entry) => `${entry.path} (${entry.owner}:${entry.group} ${octal(entry.mode)})`)
+    .join(', ')
+}
+
+/** What the repair leaves alone in the served tree, each kind with why. */
+function leftAloneFindings(tree: TreeScan, facts: DiagnosisFacts): PermissionFinding[] {
+  const { foreign, sharedLinks, otherFilesystems, special } = tree.leftAlone
+  const root = tree.root
+  const owner = facts.confinement.owner ?? "the mirror's owner"
+  const findings: PermissionFinding[] = []
+  if (foreign.count > 0)
+    findings.push({
+      cause: 'foreign-entries',
+      severity: 'warning',
+      title: `${plural(foreign.count, 'entry')} in ${root} are not bandersnatch's: the repair leaves them alone`,
+      evidence: `e.g. ${entryList(foreign)}; bandersnatch writes only ${LAYOUT_NAMES.join(', ')} there`,
+      fix: 'nginx serves them as they are: move them out of the served directory',
+    })
+  if (sharedLinks.count > 0)
+    findings.push({
+      cause: 'shared-links',
+      severity: 'warning',
+      title: `${plural(sharedLinks.count, 'file')} in the mirror ${sharedLinks.count === 1 ? 'is a hard link' : 'are hard links'} owned by someone other than ${owner}: the repair leaves them alone`,
+      evidence: `e.g. ${entryList(sharedLinks)}; another name of the same file may be outside the mirror (such as /etc/shadow)`,
+      fix: 'remove them; bandersnatch downloads its files again on the next sync',
+    })
+  if (otherFilesystems.count > 0)
+    findings.push({
+      cause: 'other-filesystems',
+      severity: 'warning',
+      title: `${plural(otherFilesystems.count, 'entry')} in the mirror ${otherFilesystems.count === 1 ? 'is' : 'are'} on another filesystem: the repair does not enter them`,
+      evidence: `e.g. ${entryList(otherFilesystems)}`,
+      fix: 'serve the mirror from one filesystem, or open those entries by hand',
+    })
+  if (special.count > 0)
+    findings.push({
+      cause: 'special-entries',
+      severity: 'warning',
+      title: `${plural(special.count, 'entry')} in the mirror ${special.count === 1 ? 'is' : 'are'} neither a file nor a directory: left alone`,
+      evidence: `e.g. ${entryList(special)}`,
+      fix: 'remove them: bandersnatch writes only files and directories',
+    })
+  return findings
+}
+
 /** The findings for a person, most fundamental first, each with its evidence and its fix. */
 export function diagnosisFindings(facts: DiagnosisFacts): PermissionFinding[] {
   const simpleIndex = urlOf(facts.baseUrl, 'simple', true)
   const findings: PermissionFinding[] = [
+    ...confinementFindings(facts),
     ...nginxFindings(facts),
     ...siteFindings(facts, simpleIndex),
   ]
@@ -234,10 +321,13 @@ export function diagnosisFindings(facts: DiagnosisFacts): PermissionFinding[] {
         evidence: `find exited with ${facts.tree.findStatus}`,
         fix: 'the counts may be short; look at the tree with ls -l as root',
       })
-    findings.push(...linkFindings(facts.tree, facts.webRoot))
+    findings.push(...linkFindings(facts.tree, facts.tree.root))
+    findings.push(...leftAloneFindings(facts.tree, facts))
   }
+  // Refused: the served directory is a system location, whose labels are not the mirror's.
+  const selinux = facts.confinement.refusal ? [] : selinuxFindings(facts.selinux, facts.webRoot)
   findings.push(
-    ...selinuxFindings(facts.selinux, facts.webRoot).map((f) => ({
+    ...selinux.map((f) => ({
       cause: 'selinux' as const,
       ...f,
     })),

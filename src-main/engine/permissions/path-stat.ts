@@ -1,42 +1,21 @@
+import pathStatScript from './scripts/path-stat.sh?raw'
 import type { RemoteHost } from '../ssh/remote-host'
+import type { Home } from './confinement'
 import type { ComponentKind, PathComponent, PathWalkInput } from './path-walk'
 
 /**
- * lstat of every component from `/` down to the served directory (L lines), and of its real
- * path when symlinks make that differ (R, then C lines). Run as root: a component under a
- * directory closed to the login user can still be looked at.
+ * lstat of every component from `/` down to the served directory, of its real path when
+ * symlinks make that differ, the mirror directory's real path and owner, and people's homes.
+ * Run as root: a component under a directory closed to the login user can still be looked at.
  */
-export const PATH_STAT_SCRIPT = `
-set -u
-web=$1
-emit() {
-  if [ -e "$2" ] || [ -L "$2" ]; then
-    stat --printf "$1\\t%f\\t%u\\t%g\\t%U\\t%G\\t%d:%i\\t%n\\n" -- "$2" || return 1
-    if [ -L "$2" ]; then printf 'T\\t%s\\n' "$(readlink -- "$2")"; fi
-  else
-    printf '%s\\tmissing\\t\\t\\t\\t\\t\\t%s\\n' "$1" "$2"
-    return 1
-  fi
+export const PATH_STAT_SCRIPT: string = pathStatScript
+
+/** What the path walk needs, and what the repair's confinement is decided from. */
+export interface ServedPathStat extends PathWalkInput {
+  /** The mirror directory's real path and owner; null when it does not exist. */
+  mirror: { realPath: string; uid: number; owner: string } | null
+  homes: Home[]
 }
-walk() {
-  emit "$1" / || return 0
-  cur=
-  set -f
-  old_ifs=$IFS
-  IFS=/
-  for part in \${2#/}; do
-    [ -n "$part" ] || continue
-    cur="$cur/$part"
-    emit "$1" "$cur" || break
-  done
-  IFS=$old_ifs
-}
-walk L "$web"
-if real=$(realpath -e -- "$web" 2>/dev/null) && [ "$real" != "$web" ]; then
-  printf 'R\\t%s\\n' "$real"
-  walk C "$real"
-fi
-`
 
 const S_IFMT = 0o170000
 const KIND_BY_TYPE: Record<number, ComponentKind> = {
@@ -46,8 +25,10 @@ const KIND_BY_TYPE: Record<number, ComponentKind> = {
 }
 
 /** Parses the script's lines into the input of `analyzePathWalk`. */
-export function parsePathStat(text: string, servedRoot: string): PathWalkInput {
+export function parsePathStat(text: string, servedRoot: string): ServedPathStat {
   const literal: PathComponent[] = []
+  const homes: Home[] = []
+  let mirror: ServedPathStat['mirror'] = null
   const canonical: PathComponent[] = []
   let canonicalRoot: string | null = null
   let last: PathComponent | undefined
@@ -56,6 +37,18 @@ export function parsePathStat(text: string, servedRoot: string): PathWalkInput {
     const tag = fields[0]
     if (tag === 'R') canonicalRoot = fields.slice(1).join('\t')
     if (tag === 'T' && last) last.linkTarget = fields.slice(1).join('\t')
+    if (tag === 'M')
+      mirror = {
+        uid: Number(fields[1]),
+        owner: fields[2] ?? '',
+        realPath: fields.slice(3).join('\t'),
+      }
+    if (tag === 'H')
+      homes.push({
+        uid: Number(fields[1]),
+        user: fields[2] ?? '',
+        home: fields.slice(3).join('\t'),
+      })
     if (tag !== 'L' && tag !== 'C') continue
     const [, rawMode = '', uid = '', gid = '', owner = '', group = '', inode = ''] = fields
     const path = fields.slice(7).join('\t')
@@ -76,10 +69,14 @@ export function parsePathStat(text: string, servedRoot: string): PathWalkInput {
     ;(tag === 'L' ? literal : canonical).push(component)
     last = component
   }
-  return { literal, canonical, servedRoot, canonicalRoot }
+  return { literal, canonical, servedRoot, canonicalRoot, mirror, homes }
 }
 
-export async function statServedPath(host: RemoteHost, servedRoot: string): Promise<PathWalkInput> {
-  const result = await host.readScript(PATH_STAT_SCRIPT, [servedRoot], { sudo: true })
+export async function statServedPath(
+  host: RemoteHost,
+  servedRoot: string,
+  mirrorDir: string,
+): Promise<ServedPathStat> {
+  const result = await host.readScript(PATH_STAT_SCRIPT, [servedRoot, mirrorDir], { sudo: true })
   return parsePathStat(result.stdout, servedRoot)
 }

@@ -1,12 +1,14 @@
 import type { Change, FileChange } from '../plan/change'
 import { sha256 } from '../steps/managed-file'
+import { LAYOUT_NAMES } from './confinement'
 import { plural } from './findings'
 import { octal } from './mode-bits'
 import { NGINX_TEST_ARGV } from './nginx-control'
 
 /**
  * `least`: open exactly what blocks nginx's user, for its permission class only, owners kept.
- * `seed`: the original procedure's `chmod -R 755` and `chown -R <nginx user>:` on the whole mirror.
+ * `seed`: the original procedure's `chmod -R 755` and `chown -R <nginx user>:`, on the served
+ * directory's layout only (never the config, the sync wrapper or the logs).
  */
 export type RepairMode = 'least' | 'seed'
 
@@ -17,6 +19,7 @@ export interface TreeGrant {
   examples: string[]
 }
 
+/** Every permission change runs the confined helper (confined-repair.ts): `argv` is all of it. */
 export type RepairAction =
   | {
       kind: 'chmod-path'
@@ -29,11 +32,22 @@ export type RepairAction =
       group: string
     }
   | { kind: 'chmod-tree'; root: string; grants: TreeGrant[]; argv: string[] }
+  | {
+      kind: 'seed'
+      root: string
+      /** Entries that get the mode and the owner: the layout's, and the served directory. */
+      entries: number
+      mode: string
+      owner: string
+      /** Who keeps the config, the sync wrapper and the logs. */
+      mirrorOwner: string
+      argv: string[]
+    }
   | { kind: 'edit-site'; path: string; before: string; after: string; diff: string }
   | { kind: 'enable-site'; available: string; enabled: string }
   | { kind: 'nginx'; argv: string[]; why: string }
-  | { kind: 'seed-chmod'; root: string; entries: number; argv: string[] }
-  | { kind: 'seed-chown'; root: string; entries: number; owner: string; argv: string[] }
+
+const CONFINED_TEXT = `only inside bandersnatch's layout (${LAYOUT_NAMES.join(', ')}), on one filesystem, never through a symlink, leaving hard links that others own alone`
 
 /** An action as the operator sees it before it runs: what it does, and the exact command. */
 export function describeAction(action: RepairAction, user: string): Change[] {
@@ -42,7 +56,7 @@ export function describeAction(action: RepairAction, user: string): Change[] {
       return [
         {
           kind: 'command',
-          summary: `${action.grant} on ${action.path} (${action.owner}:${action.group} ${octal(action.before)} → ${octal(action.after)}) so that ${user} gets through`,
+          summary: `${action.grant} on ${action.path} (${action.owner}:${action.group} ${octal(action.before)} → ${octal(action.after)}) so that ${user} gets through; refused if it has become a symlink`,
           argv: action.argv,
           sudo: true,
         },
@@ -56,7 +70,18 @@ export function describeAction(action: RepairAction, user: string): Change[] {
               (grant) =>
                 `${grant.grant} on ${plural(grant.count, grant.type === 'file' ? 'file' : 'directory')} (e.g. ${grant.examples.slice(0, 3).join(', ')})`,
             )
-            .join('; ')} under ${action.root}, only where missing; nothing else is written`,
+            .join(
+              '; ',
+            )} under ${action.root}, only where missing, ${CONFINED_TEXT}; nothing else is written`,
+          argv: action.argv,
+          sudo: true,
+        },
+      ]
+    case 'seed':
+      return [
+        {
+          kind: 'command',
+          summary: `mode ${action.mode} and owner ${action.owner} on ${plural(action.entries, 'entry')} of ${action.root} (the directory itself and ${CONFINED_TEXT}): every file becomes executable; the config, the sync wrapper and the logs stay ${action.mirrorOwner}'s`,
           argv: action.argv,
           sudo: true,
         },
@@ -109,23 +134,5 @@ export function describeAction(action: RepairAction, user: string): Change[] {
       ]
     case 'nginx':
       return [{ kind: 'command', summary: action.why, argv: action.argv, sudo: true }]
-    case 'seed-chmod':
-      return [
-        {
-          kind: 'command',
-          summary: `mode 755 on all ${action.entries} entries of ${action.root}: every file becomes executable`,
-          argv: action.argv,
-          sudo: true,
-        },
-      ]
-    case 'seed-chown':
-      return [
-        {
-          kind: 'command',
-          summary: `give all ${action.entries} entries of ${action.root} to ${action.owner}`,
-          argv: action.argv,
-          sudo: true,
-        },
-      ]
   }
 }

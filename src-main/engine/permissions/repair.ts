@@ -3,7 +3,6 @@ import type { Site } from '../site'
 import { executeChange } from '../plan/execute-change'
 import { ApprovedChangeGuard } from '../plan/guards'
 import type { RemoteHost } from '../ssh/remote-host'
-import { mirrorLayout } from '../steps/mirror-layout'
 import { diagnoseMirror, probeTargets } from './diagnose'
 import type { MirrorDiagnosis } from './diagnosis'
 import { waitForHttpOk, type HttpProbe, type ProbeTarget } from './http-probe'
@@ -26,14 +25,6 @@ export interface RepairResult {
   http: HttpProbe[]
 }
 
-/** Counts every entry under a directory on the host (the seed mode rewrites them all). */
-async function countEntries(host: RemoteHost, dir: string): Promise<number> {
-  const result = await host.readScript('find "$1" -printf . 2>/dev/null | wc -c', [dir], {
-    sudo: true,
-  })
-  return Number(result.stdout.trim()) || 0
-}
-
 /** Diagnoses the mirror and says what the repair would change, touching nothing. */
 export async function planRepair(
   host: RemoteHost,
@@ -41,9 +32,7 @@ export async function planRepair(
   options: RepairOptions = { mode: 'least' },
 ): Promise<RepairPlan> {
   const diagnosis = await diagnoseMirror(host, site)
-  const mirrorEntries =
-    options.mode === 'seed' ? await countEntries(host, mirrorLayout(site.mirror).dir) : 0
-  return buildRepairPlan(diagnosis, { mode: options.mode, mirrorEntries })
+  return buildRepairPlan(diagnosis, { mode: options.mode })
 }
 
 /**
@@ -52,9 +41,14 @@ export async function planRepair(
  */
 export async function executeRepairPlan(
   host: RemoteHost,
-  plan: Pick<RepairPlan, 'changes'>,
+  plan: Pick<RepairPlan, 'changes' | 'refusal' | 'diagnosis'>,
   log: (line: string) => void = () => undefined,
 ): Promise<void> {
+  if (plan.refusal)
+    throw new EngineError(`The repair refuses to change anything: ${plan.refusal}`, {
+      host: host.label,
+      hint: `make ${plan.diagnosis.webRoot} a directory of the mirror's own (not a link into a system location or someone else's home), then run the doctor again`,
+    })
   const guard = new ApprovedChangeGuard()
   const previous = host.setGuard(guard)
   try {

@@ -31,7 +31,7 @@ mode=$(getenforce 2>/dev/null)
 kv mode "$mode"
 kv context "$(stat -c %C -- "$web" 2>/dev/null)"
 if [ "$mode" = Enforcing ]; then
-  find "$web" ! \\( ${TYPE_TESTS} \\) -print 2>/dev/null | awk '
+  find "$web" -xdev ! \\( ${TYPE_TESTS} \\) -print 2>/dev/null | awk '
     NR == 1 { print "example=" $0 }
     END { print "wrong=" NR + 0 }'
 fi

@@ -1,5 +1,4 @@
 import { EXECUTE, READ, grantFor, type Accessor, type PermissionClass } from './mode-bits'
-import { safeChmodArgv } from './safe-chmod'
 
 export type EntryType = 'file' | 'directory'
 
@@ -12,7 +11,7 @@ export interface TreeBranch {
   tag: string
   type: EntryType
   cls: PermissionClass
-  /** The chmod that repairs this kind, such as `o+r`. */
+  /** The grant that repairs this kind, such as `o+r`. */
   grant: string
   /** `find` tests selecting exactly these entries (no symlinks: find does not follow them). */
   tests: string[]
@@ -67,33 +66,4 @@ export function treeBranches(accessor: Accessor): TreeBranch[] {
     }
   }
   return branches
-}
-
-/** `( A ) -o ( B ) -o ...`, each branch followed by its own action. */
-export function joinBranches(
-  branches: readonly TreeBranch[],
-  action: (branch: TreeBranch) => string[],
-): string[] {
-  return branches.flatMap((branch, i) => [
-    ...(i === 0 ? [] : ['-o']),
-    '(',
-    ...branch.tests,
-    ...action(branch),
-    ')',
-  ])
-}
-
-/**
- * The repair: one `find` over the tree that hands the wrong entries only, batched, to the
- * symlink-refusing chmod; `-mindepth 1` because the served directory itself is repaired with
- * the path. `root` is the real path (no symlinks), as the helper requires.
- */
-export function treeRepairArgv(root: string, branches: readonly TreeBranch[]): string[] {
-  return [
-    'find',
-    root,
-    '-mindepth',
-    '1',
-    ...joinBranches(branches, (branch) => ['-exec', ...safeChmodArgv(branch.grant, ['{}']), '+']),
-  ]
 }

@@ -18,9 +18,9 @@ describe('PATH_STAT_SCRIPT', () => {
     if (top) rmSync(top, { recursive: true, force: true })
   })
 
-  function run(path: string) {
+  function run(path: string, mirror = '') {
     return parsePathStat(
-      execFileSync('sh', ['-c', PATH_STAT_SCRIPT, 'sh', path], { encoding: 'utf8' }),
+      execFileSync('sh', ['-c', PATH_STAT_SCRIPT, 'sh', path, mirror], { encoding: 'utf8' }),
       path,
     )
   }
@@ -47,6 +47,17 @@ describe('PATH_STAT_SCRIPT', () => {
     expect(link).toMatchObject({ path: join(top, 'pypi'), linkTarget: join(top, 'data', 'pypi') })
     expect(result.canonicalRoot).toBe(join(top, 'data', 'pypi', 'web'))
     expect(result.canonical.at(-1)?.inode).toBe(result.literal.at(-1)?.inode)
+  })
+
+  it("names the mirror directory's real path and owner, and people's homes", () => {
+    const result = run(join(top, 'pypi', 'web'), join(top, 'pypi'))
+    expect(result.mirror).toEqual({ realPath: join(top, 'data', 'pypi'), uid: 0, owner: 'root' })
+    const passwd = execFileSync('getent', ['passwd'], { encoding: 'utf8' })
+      .split('\n')
+      .map((line) => line.split(':'))
+      .filter((f) => Number(f[2]) >= 1000 && Number(f[2]) !== 65534)
+    expect(result.homes.map((h) => h.user).sort()).toEqual(passwd.map((f) => f[0]).sort())
+    expect(run(join(top, 'nope', 'web'), join(top, 'nope')).mirror).toBeNull()
   })
 
   it('stops at a missing component and at a file', () => {

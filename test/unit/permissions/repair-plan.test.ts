@@ -8,7 +8,12 @@ import { diagnosisFindings } from '../../../src-main/engine/permissions/findings
 import { analyzeSiteText } from '../../../src-main/engine/permissions/nginx-site-text'
 import type { NginxSiteCheck } from '../../../src-main/engine/permissions/nginx-site-check'
 import { analyzePathWalk, type PathComponent } from '../../../src-main/engine/permissions/path-walk'
-import { safeChmodArgv } from '../../../src-main/engine/permissions/safe-chmod'
+import {
+  seedArgv,
+  traverseArgv,
+  treeRepairArgv,
+} from '../../../src-main/engine/permissions/confined-repair'
+import { confine } from '../../../src-main/engine/permissions/confinement'
 import { buildRepairPlan } from '../../../src-main/engine/permissions/repair-plan'
 import { treeBranches } from '../../../src-main/engine/permissions/tree-predicates'
 import { parseTreeScan } from '../../../src-main/engine/permissions/tree-scan'
@@ -39,11 +44,15 @@ function site(aliasWithSlash = true): NginxSiteCheck {
   }
 }
 
+const SCOPE = { mirror: MIRROR, via: WEB, web: WEB, owner: 1000 }
+const HOMES = [{ uid: 1000, user: 'ops', home: '/home/ops' }]
+
 function diagnosis(options: {
   homeMode: number
   scan: string
   aliasWithSlash?: boolean
   status?: number
+  realWeb?: string
 }): MirrorDiagnosis {
   const literal = [
     dir('/', 0o755),
@@ -56,6 +65,15 @@ function diagnosis(options: {
     host: 'ops@mirror:22',
     mirrorDir: MIRROR,
     webRoot: WEB,
+    confinement: confine({
+      mirrorDir: MIRROR,
+      realMirrorDir: MIRROR,
+      web: WEB,
+      realWeb: options.realWeb ?? WEB,
+      ownerUid: 1000,
+      owner: 'ops',
+      homes: HOMES,
+    }),
     baseUrl: BASE,
     nginx: {
       running: true,
@@ -65,7 +83,7 @@ function diagnosis(options: {
       user: WWW,
     },
     path: analyzePathWalk({ literal, canonical: [], servedRoot: WEB, canonicalRoot: null }, WWW),
-    tree: parseTreeScan(options.scan, WEB, treeBranches(WWW)),
+    tree: parseTreeScan(options.scan, options.realWeb ?? WEB, treeBranches(WWW)),
     nginxSite: site(options.aliasWithSlash ?? true),
     selinux: { present: false, mode: null, context: null, wrongCount: 0, example: null },
     http: [{ url: `${BASE}simple/`, what: 'the simple index', status: options.status ?? 200 }],
@@ -75,10 +93,11 @@ function diagnosis(options: {
 }
 
 const BROKEN_TREE = [
-  'example\tfile:others\t600\t1000\t1000\tops\tops\tpackages/ab/cd/h/a.whl',
-  'example\tdirectory:others\t700\t1000\t1000\tops\tops\tpackages/ef',
+  'example\tfile:others\t2049\tf\t600\t1000\t1000\tops\tops\tpackages/ab/cd/h/a.whl',
+  'example\tdirectory:others\t2049\td\t700\t1000\t1000\tops\tops\tpackages/ef',
   'count\tfile:others\t12',
   'count\tdirectory:others\t1',
+  'count\tok\t200',
   'status\t0',
 ].join('\n')
 
@@ -99,17 +118,20 @@ describe('buildRepairPlan (least)', () => {
     })
     expect(plan.actions.map((a) => a.kind)).toEqual(['chmod-path', 'chmod-tree'])
     expect(plan.entries).toBe(1 + 12 + 1)
-    expect(plan.changes[0]).toMatchObject({ argv: safeChmodArgv('o+x', ['/home/ops']), sudo: true })
+    expect(plan.changes[0]).toMatchObject({
+      argv: traverseArgv(SCOPE, 'o+x', '/home/ops'),
+      sudo: true,
+    })
     expect(plan.changes[0]?.summary).toContain('(ops:ops 0750 → 0751)')
     const tree = plan.changes[1]
-    expect(tree?.kind === 'command' && tree.argv.slice(0, 4)).toEqual([
-      'find',
-      WEB,
-      '-mindepth',
-      '1',
-    ])
-    expect(tree?.kind === 'command' && tree.argv.filter((a) => a === '-exec')).toHaveLength(2)
-    expect(tree?.kind === 'command' && tree.argv.join(' ')).not.toContain('chown')
+    expect(tree).toMatchObject({
+      argv: treeRepairArgv(SCOPE, WWW, [
+        { type: 'file', grant: 'o+r' },
+        { type: 'directory', grant: 'o+rx' },
+      ]),
+      sudo: true,
+    })
+    expect(tree?.kind === 'command' && tree.argv.slice(4).join(' ')).not.toContain('chown')
     expect(tree?.summary).toContain('o+r on 12 files')
     expect(tree?.summary).toContain('o+rx on 1 directory')
     expect(plan.notes[0]).toContain('owners stay as they are')
@@ -148,19 +170,70 @@ describe('buildRepairPlan (least)', () => {
 })
 
 describe('buildRepairPlan (seed)', () => {
-  it('is the seed procedure on the whole mirror, plus the parents it would miss, explained', () => {
+  it("is the seed's mode and owner on web/'s layout only, plus x on the parents, explained", () => {
     const plan = buildRepairPlan(diagnosis({ homeMode: 0o750, scan: BROKEN_TREE }), {
       mode: 'seed',
-      mirrorEntries: 220_000,
     })
-    expect(plan.changes.map((c) => c.kind === 'command' && c.argv.join(' '))).toEqual([
-      safeChmodArgv('o+x', ['/home/ops']).join(' '),
-      `chmod -R 755 ${MIRROR}`,
-      `chown -R www-data: ${MIRROR}`,
+    expect(plan.changes.map((c) => c.kind === 'command' && c.argv)).toEqual([
+      traverseArgv(SCOPE, 'o+x', '/home/ops'),
+      seedArgv(SCOPE, '0755', { uid: 33, gid: 33 }),
     ])
-    expect(plan.entries).toBe(1 + 220_000)
-    expect(plan.notes[0]).toContain('all 220000 entries')
+    expect(plan.entries).toBe(1 + 12 + 1 + 200 + 1)
+    expect(plan.notes[0]).toContain(
+      `mode 0755 and owner www-data on every file and directory of bandersnatch's layout in ${WEB}`,
+    )
+    expect(plan.notes[0]).toContain(
+      "the sync wrapper, bandersnatch.conf, the requirements and the logs in /home/ops/mirror stay ops's",
+    )
+    expect(plan.notes[0]).toContain('could rewrite the wrapper that the schedule runs as ops')
     expect(plan.notes[0]).toContain('bandersnatch, running as ops, can no longer write')
+  })
+})
+
+describe('buildRepairPlan (confined)', () => {
+  it('refuses everything when web/ resolves into a system location, and says why', () => {
+    const d = diagnosis({ homeMode: 0o750, scan: BROKEN_TREE, realWeb: '/etc', status: 403 })
+    for (const mode of ['least', 'seed'] as const) {
+      const plan = buildRepairPlan(d, { mode })
+      expect(plan.actions).toEqual([])
+      expect(plan.changes).toEqual([])
+      expect(plan.refusal).toBe(
+        `the served directory ${WEB} resolves to /etc, and /etc is a system location`,
+      )
+      expect(plan.notes[0]).toContain('Refused: ')
+      expect(plan.unfixable.map((f) => f.cause)).toContain('refused-location')
+    }
+  })
+
+  it('acts on the real path of a web/ on a data disk, and lists what it leaves alone', () => {
+    const tree = [
+      BROKEN_TREE,
+      'example\tforeign\t2049\tf\t600\t0\t0\troot\troot\tbackup.tar',
+      'count\tforeign\t1',
+      'example\tshared\t2049\tf\t640\t0\t42\troot\tshadow\tpackages/x.whl',
+      'count\tshared\t1',
+    ].join('\n')
+    const d = diagnosis({ homeMode: 0o755, scan: tree, realWeb: '/data/pypi-web', status: 403 })
+    const plan = buildRepairPlan(d, { mode: 'least' })
+    expect(plan.scope).toEqual({ ...SCOPE, web: '/data/pypi-web' })
+    expect(plan.actions).toEqual([
+      expect.objectContaining({ kind: 'chmod-tree', root: '/data/pypi-web' }),
+    ])
+    const notes = plan.notes.join('\n')
+    expect(notes).toContain(`${WEB} resolves to /data/pypi-web: the repair acts there`)
+    expect(notes).toContain('Left alone in /data/pypi-web: 1 foreign entry (backup.tar)')
+    expect(notes).toContain("1 hard link that ops does not own (packages/x.whl, root's)")
+    expect(d.findings.map((f) => f.cause)).toEqual(
+      expect.arrayContaining(['served-elsewhere', 'foreign-entries', 'shared-links']),
+    )
+  })
+
+  it("never plans a chmod of another person's home on the way", () => {
+    const d = diagnosis({ homeMode: 0o750, scan: 'status\t0', status: 403 })
+    d.confinement = { ...d.confinement, ownerUid: 1001 }
+    const plan = buildRepairPlan(d, { mode: 'least' })
+    expect(plan.actions).toEqual([])
+    expect(plan.unfixable.map((f) => f.cause)).toEqual(['path-blocked'])
   })
 })
 
