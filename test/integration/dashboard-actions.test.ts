@@ -209,7 +209,10 @@ describe('dashboard actions', () => {
     const plan = await planAction(host, action)
     expect(plan.error).toBeNull()
     expect(plan.steps.map((s) => s.id)).toEqual(['sync', 'nginx', 'verify'])
-    expect(plan.steps[0]?.changes[0]?.summary).toMatch(/^Run `bandersnatch mirror` detached now/)
+    // The sync's own preparation (its previous exit file cleared) is in the plan too.
+    expect(plan.steps[0]?.changes.map((c) => c.summary)).toContainEqual(
+      expect.stringMatching(/^Run `bandersnatch mirror` detached now/),
+    )
     const events: RunEvent[] = []
     const outcome = await applyAction(host, action, { emit: (e) => events.push(e) })
     expect(outcome.summary.status, outcome.summary.error).toBe('changed')

@@ -53,7 +53,7 @@ export function planSync(ctx: PlanContext, force: boolean): { changes: Change[];
       changes: [
         {
           kind: 'wait',
-          summary: `Reattach to the sync already running (pid ${state.pid}) and follow it to its end`,
+          summary: `Reattach to the sync already running (pid ${state.pid})`,
           waitFor: { what: 'sync', directory: layout.dir },
         },
       ],

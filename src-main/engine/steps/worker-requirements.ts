@@ -21,10 +21,14 @@ import {
 } from '../workers/worker-config-file'
 import type { WorkerTarget } from '../workers/worker-target'
 import { UV_VERSION } from './bandersnatch-release'
+import { lowestPython } from './resolve-requirements'
 import { fileChange } from './managed-file'
 import { toolsVersions, toolsVersionsRead } from './probes'
 import compileLambdaRequirements from './scripts/compile-lambda-requirements.sh?raw'
 import type { PlanContext, Step } from './step'
+
+/** The compile script puts the sandbox's Python, found when it runs, wherever this stands. */
+const RUNTIME_PYTHON = '%PY%'
 
 interface Wanted {
   registry: string
@@ -34,7 +38,9 @@ interface Wanted {
   inText: string | null
   /** requirements.in as it is on the host. */
   inNow: string | null
-  python: WorkerPython
+  /** null: the sandbox does not exist yet (this plan initialises the worker). */
+  python: WorkerPython | null
+  sandboxBase: string
 }
 
 /** A file read on its own (its path comes from config.json), as the plan's changes need it. */
@@ -61,10 +67,14 @@ async function wanted(ctx: PlanContext, target: WorkerTarget): Promise<Wanted> {
   const config = parseWorkerConfig(path, ctx.state.text(path, ctx.host.label))
   const registry = registryDir(config, workerDir)
   const { inFile, txtFile } = requirementsPaths(registry)
-  const python = await findWorkerPython(ctx.host, target, sandboxBaseDir(config, workerDir))
+  const sandboxBase = sandboxBaseDir(config, workerDir)
+  const python =
+    config.text === null && !target.worker.pythonVersion
+      ? null
+      : await findWorkerPython(ctx.host, target, sandboxBase)
   const inNow = (await readRemoteFile(ctx.host, inFile))?.toString('utf8') ?? null
   const inText = registryRequirements ? requirementsInText(registryRequirements) : inNow
-  return { registry, inFile, txtFile, inText, inNow, python }
+  return { registry, inFile, txtFile, inText, inNow, python, sandboxBase }
 }
 
 /**
@@ -76,7 +86,7 @@ async function compileNow(
   target: WorkerTarget,
   want: Wanted,
 ): Promise<string | null> {
-  if (toolsVersions(ctx.state).get('uv') !== UV_VERSION) return null
+  if (!want.python || toolsVersions(ctx.state).get('uv') !== UV_VERSION) return null
   const result = await ctx.host.read(compileArgv(target.pipMirror, want.python.version), {
     stdin: want.inText ?? '',
     signal: ctx.signal,
@@ -108,7 +118,12 @@ export function workerRequirementsStep(target: WorkerTarget): Step {
     reads: () => [fileRead(configJsonPath(workerDir)), toolsVersionsRead()],
     async plan(ctx) {
       const want = await wanted(ctx, target)
-      const notes = [`Python ${want.python.version} for the sandboxes, from ${want.python.source}`]
+      const fallback = lowestPython(target.mirrorPythonVersions)
+      const notes = [
+        want.python
+          ? `Python ${want.python.version} for the sandboxes, from ${want.python.source}`
+          : `the sandboxes' Python is read from ${want.sandboxBase} once ol worker init has made it (else ${fallback}, the mirror's lowest)`,
+      ]
       if (want.inText === null)
         return {
           changes: [],
@@ -138,15 +153,17 @@ export function workerRequirementsStep(target: WorkerTarget): Step {
         if (txtChange) changes.push(txtChange)
         return { changes, notes }
       }
-      const header = requirementsTxtText('', target.pipMirror, want.python.version).trimEnd()
+      const version = want.python?.version ?? RUNTIME_PYTHON
       changes.push(
         command(
           `Compile ${want.txtFile} against the mirror (once it serves and uv is installed)`,
           scriptCommand(compileLambdaRequirements, [
             want.inFile,
             want.txtFile,
-            header,
-            ...compileArgv(target.pipMirror, want.python.version),
+            want.python ? '' : want.sandboxBase,
+            want.python?.version ?? fallback,
+            requirementsTxtText('', target.pipMirror, version).trimEnd(),
+            ...compileArgv(target.pipMirror, version),
           ]),
         ),
       )

@@ -22,7 +22,11 @@ while [ $# -gt 0 ]; do
       if [ -L "$path" ] || { [ -e "$path" ] && [ ! -f "$path" ]; }; then
         echo "@f $i notfile"
       elif [ ! -e "$path" ]; then
-        echo "@f $i absent"
+        # Absent only if the login could have seen it: the nearest directory above it that it
+        # can see must let it in (a file under a root-only 0700 directory is merely unreadable).
+        above=$(dirname -- "$path")
+        while [ ! -e "$above" ]; do above=$(dirname -- "$above"); done
+        if [ -x "$above" ]; then echo "@f $i absent"; else echo "@f $i unreadable"; fi
       elif [ ! -r "$path" ]; then
         echo "@f $i unreadable"
       else
