@@ -3,7 +3,6 @@ import { join } from 'node:path'
 import { loadSiteFile } from '../engine/site-file'
 import { mirrorUrl, parseSite, SiteError, type Site, type SiteInput } from '../engine/site'
 import { writeFileAtomic } from './atomic-file'
-import { checkNoSecrets } from './site-secrets'
 import { isSlugId, slugIdsIn, slugify } from './slug'
 import { WizardProgressStore } from './wizard-progress'
 
@@ -143,7 +142,6 @@ export class SiteStore {
   /** Saves a site (a new one, or over `id`); returns it as listed. */
   async save(input: SiteInput | Site, options: { id?: string } = {}): Promise<SavedSiteSummary> {
     const site = selfContained(parseSite(input))
-    checkNoSecrets(site)
     const id = options.id ?? (await this.idFor(site))
     await writeFileAtomic(this.fileOf(id), `${JSON.stringify(site, null, 2)}\n`)
     return this.summary(id, site)
