@@ -1,4 +1,5 @@
 import { describeError } from '../engine/errors'
+import { escapeHidden, printable } from '../engine/printable'
 import { HostKeyChangedError, UnknownHostKeyError } from '../engine/ssh/host-keys'
 import { SiteError } from '../engine/site'
 import { parseCliArgs, UsageError, USAGE, type CliOptions } from './args'
@@ -9,7 +10,9 @@ import { cancelRunningSync, status } from './commands/status'
 import type { Output } from './render'
 
 const stdout: Output = {
-  write: (text) => void process.stdout.write(text),
+  // Renderers remove what hosts could use to drive the terminal; what is left of it (in JSON
+  // lines: bidi and C1 characters) is written as \u escapes.
+  write: (text) => void process.stdout.write(escapeHidden(text)),
   isTTY: !!process.stdout.isTTY,
 }
 
@@ -46,11 +49,13 @@ export async function runCli(args: readonly string[]): Promise<number> {
     }
     if (error instanceof SiteError) {
       process.stderr.write(
-        `pip-mirror: the site description is not valid:\n${error.problems.map((p) => `  ${p.field}: ${p.message}`).join('\n')}\n`,
+        printable(
+          `pip-mirror: the site description is not valid:\n${error.problems.map((p) => `  ${p.field}: ${p.message}`).join('\n')}`,
+        ) + '\n',
       )
       return 2
     }
-    process.stderr.write(`pip-mirror: ${describeError(error)}\n`)
+    process.stderr.write(`pip-mirror: ${printable(describeError(error))}\n`)
     return error instanceof UnknownHostKeyError || error instanceof HostKeyChangedError ? 3 : 1
   }
 }

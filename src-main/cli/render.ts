@@ -1,6 +1,7 @@
 import type { RunEvent, RunSummary } from '../engine/run'
 import type { Change, Finding } from '../engine/steps/step'
 import { commandLine } from '../engine/remote/quote'
+import { printableDeep } from '../engine/printable'
 
 export interface Output {
   write(text: string): void
@@ -10,7 +11,9 @@ export interface Output {
 const color = (tty: boolean, code: string, text: string): string =>
   tty ? `\x1b[${code}m${text}\x1b[0m` : text
 
-export function renderChange(change: Change, tty: boolean): string {
+/** A planned change; what came from the host (file contents, paths) is shown printable only. */
+export function renderChange(shown: Change, tty: boolean): string {
+  const change = printableDeep(shown)
   if (change.kind === 'command')
     return `  • ${change.summary}\n      ${color(tty, '2', `${change.sudo ? '(as root) ' : ''}$ ${commandLine(change.argv)}`)}\n`
   const diff = change.diff
@@ -24,7 +27,8 @@ export function renderChange(change: Change, tty: boolean): string {
   return `  • ${change.summary}: ${change.path}\n${diff}\n`
 }
 
-export function renderFinding(finding: Finding, tty: boolean): string {
+export function renderFinding(shown: Finding, tty: boolean): string {
+  const finding = printableDeep(shown)
   const mark =
     finding.severity === 'blocker'
       ? color(tty, '31', '✖')
@@ -57,7 +61,9 @@ export function humanRenderer(out: Output, options: { showOutput: boolean }) {
     out.write(text)
     if (out.isTTY && statusLine) out.write(statusLine)
   }
-  return (event: RunEvent): void => {
+  return (received: RunEvent): void => {
+    // Log lines, notes and messages come from hosts: never let them drive the terminal.
+    const event = printableDeep(received)
     switch (event.type) {
       case 'run-started':
         print(`${event.mode === 'plan' ? 'Plan for' : 'Applying to'} ${event.host}\n`)
@@ -104,7 +110,8 @@ export function humanRenderer(out: Output, options: { showOutput: boolean }) {
   }
 }
 
-export function renderSummary(summary: RunSummary, tty: boolean): string {
+export function renderSummary(received: RunSummary, tty: boolean): string {
+  const summary = printableDeep(received)
   const lines = summary.steps.map(
     (s) =>
       `  ${s.id.padEnd(14)} ${s.status}${s.changes ? ` (${s.changes} change${s.changes === 1 ? '' : 's'})` : ''}`,
