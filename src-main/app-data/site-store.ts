@@ -165,6 +165,17 @@ export class SiteStore {
     await writeFileAtomic(destination, text, 0o644)
   }
 
+  /**
+   * Reads a site file as `importFrom` does, without saving it: the site, the id it would be saved
+   * as, and the saved site it would replace (null for a new one).
+   */
+  async readForImport(source: string): Promise<{ site: Site; id: string; previous: Site | null }> {
+    const site = selfContained(await loadSiteFile(source))
+    const id = await this.idFor(site)
+    const saved = (await this.ids()).includes(id)
+    return { site, id, previous: saved ? await this.load(id).catch(() => null) : null }
+  }
+
   /** Reads a site file (and the requirement files it names, beside it) and saves it. */
   async importFrom(source: string, options: { id?: string } = {}): Promise<SavedSiteSummary> {
     return this.save(await loadSiteFile(source), options)

@@ -72,8 +72,11 @@ export function createHandlers(deps: HandlerDeps): InvokeHandlers {
     'site:open': ({ siteId }) => session().openSite(siteId),
     'sites:import': async () => {
       const path = await deps.pickSiteFile?.()
-      return { site: path ? await session().sites.import(path) : null }
+      return path ? session().sites.import(path) : { site: null, review: null }
     },
+    'sites:import-confirm': async ({ token }) => ({
+      site: await session().sites.confirmImport(token),
+    }),
     'sites:export': async ({ siteId }) => {
       const { text, fileName } = await session().sites.exportText(siteId)
       return { savedTo: await saveFile(fileName, text, 'Export the site') }
