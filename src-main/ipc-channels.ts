@@ -27,6 +27,7 @@ export const INVOKE_CHANNELS = [
   'sites:list',
   'site:open',
   'sites:import',
+  'sites:import-confirm',
   'sites:export',
   'sites:forget',
   'dashboard:site',

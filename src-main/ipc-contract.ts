@@ -30,7 +30,7 @@ import {
   wizardStepIdSchema,
   workerAddOutcomeSchema,
 } from './ipc-session-schemas'
-import { savedSiteViewSchema, siteListSchema } from './ipc-sites-schemas'
+import { savedSiteViewSchema, siteImportReviewSchema, siteListSchema } from './ipc-sites-schemas'
 
 /**
  * The whole API between the renderer and the main process, defined once. The preload, the IPC
@@ -149,10 +149,21 @@ export const invokeContract = {
     request: z.strictObject({ siteId: siteIdSchema.nullable() }),
     response: sessionSnapshotSchema,
   },
-  /** Asks for a site file (a native dialog), reads it as the CLI does, and saves it. */
+  /**
+   * Asks for a site file (a native dialog) and reads it as the CLI does. A new site is saved at
+   * once (`site`); one that would replace a saved site comes back as a `review` to confirm.
+   */
   'sites:import': {
     request: z.undefined(),
-    response: z.object({ site: savedSiteViewSchema.nullable() }),
+    response: z.object({
+      site: savedSiteViewSchema.nullable(),
+      review: siteImportReviewSchema.nullable(),
+    }),
+  },
+  /** Saves the reviewed site over the saved one: exactly the site the review showed. */
+  'sites:import-confirm': {
+    request: z.strictObject({ token: z.string().max(200) }),
+    response: z.object({ site: savedSiteViewSchema }),
   },
   /** Writes a saved site's file where the operator chooses (the JSON `pip-mirror` reads). */
   'sites:export': {

@@ -50,3 +50,26 @@ export type SetupState = z.output<typeof setupStateSchema>
 export type SavedSiteView = z.output<typeof savedSiteViewSchema>
 export type DraftView = z.output<typeof draftViewSchema>
 export type SiteListView = z.output<typeof siteListSchema>
+
+/**
+ * A site file that would replace a saved site: what changes, for the operator to confirm. The
+ * main process keeps the site it read; confirming with the token saves exactly that one.
+ */
+export const siteImportReviewSchema = z.object({
+  token: shortText,
+  id: siteIdSchema,
+  name: shortText,
+  /** The unified diff of the saved site's file against the imported one. */
+  diff: z.string().max(4_000_000),
+  /** Upstream, proxy, index, mirror URL and worker changes, pointed out on their own. */
+  notable: z.array(
+    z.object({
+      field: shortText,
+      before: shortText.nullable(),
+      after: shortText.nullable(),
+      why: shortText,
+    }),
+  ),
+})
+
+export type SiteImportReview = z.output<typeof siteImportReviewSchema>

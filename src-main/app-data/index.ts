@@ -42,6 +42,5 @@ export {
   secretsFromEnv,
   type Redact,
 } from './redact'
-export { checkNoSecrets } from './site-secrets'
 export { isSlugId, slugify } from './slug'
 export { writeFileAtomic } from './atomic-file'

@@ -3,7 +3,6 @@ import { join } from 'node:path'
 import { loadSiteFile } from '../engine/site-file'
 import { mirrorUrl, parseSite, SiteError, type Site, type SiteInput } from '../engine/site'
 import { writeFileAtomic } from './atomic-file'
-import { checkNoSecrets } from './site-secrets'
 import { isSlugId, slugIdsIn, slugify } from './slug'
 import { WizardProgressStore } from './wizard-progress'
 
@@ -143,7 +142,6 @@ export class SiteStore {
   /** Saves a site (a new one, or over `id`); returns it as listed. */
   async save(input: SiteInput | Site, options: { id?: string } = {}): Promise<SavedSiteSummary> {
     const site = selfContained(parseSite(input))
-    checkNoSecrets(site)
     const id = options.id ?? (await this.idFor(site))
     await writeFileAtomic(this.fileOf(id), `${JSON.stringify(site, null, 2)}\n`)
     return this.summary(id, site)
@@ -165,6 +163,17 @@ export class SiteStore {
   async exportTo(id: string, destination: string): Promise<void> {
     const text = await readFile(this.fileOf(id), 'utf8')
     await writeFileAtomic(destination, text, 0o644)
+  }
+
+  /**
+   * Reads a site file as `importFrom` does, without saving it: the site, the id it would be saved
+   * as, and the saved site it would replace (null for a new one).
+   */
+  async readForImport(source: string): Promise<{ site: Site; id: string; previous: Site | null }> {
+    const site = selfContained(await loadSiteFile(source))
+    const id = await this.idFor(site)
+    const saved = (await this.ids()).includes(id)
+    return { site, id, previous: saved ? await this.load(id).catch(() => null) : null }
   }
 
   /** Reads a site file (and the requirement files it names, beside it) and saves it. */

@@ -3,19 +3,21 @@ import type { ScheduleStatus } from '../engine/schedule/schedule-status'
 import type { ActionPlanView, ErrorView, ScheduleStatusView, SiteHealthView } from '../ipc-contract'
 import type { ActionPlan } from '../engine/actions/site-action'
 import type { DashboardJob } from './dashboard-job'
+import { printableDeep } from '../engine/printable'
 import { changeView, findingView } from './engine-views'
 
 /*
- * The dashboard's engine values as the renderer is sent them. The plain returns are the
- * compile-time proof that the renderer-safe schemas in ipc-dashboard-schemas.ts still fit.
+ * The dashboard's engine values as the renderer is sent them, host text printable only (see
+ * engine-views.ts). The returns are the compile-time proof that the renderer-safe schemas in
+ * ipc-dashboard-schemas.ts still fit.
  */
 
 export function siteHealthView(health: SiteHealth): SiteHealthView {
-  return health
+  return printableDeep(health)
 }
 
 export function scheduleStatusView(status: ScheduleStatus): ScheduleStatusView {
-  return status
+  return printableDeep(status)
 }
 
 export function actionPlanView(
@@ -28,7 +30,7 @@ export function actionPlanView(
     id: plan.id,
     title: plan.title,
     changes: plan.changes.map(changeView),
-    notes: plan.notes,
+    notes: printableDeep(plan.notes),
   }))
   return {
     action: job.action,
@@ -36,8 +38,8 @@ export function actionPlanView(
     host,
     steps,
     changeCount: steps.reduce((count, step) => count + step.changes.length, 0),
-    deletes: planned?.deletes ?? [],
+    deletes: printableDeep(planned?.deletes ?? []),
     findings: (planned?.findings ?? []).map(findingView),
-    error: error ?? (planned?.error ? { message: planned.error } : null),
+    error: error ?? (planned?.error ? printableDeep({ message: planned.error }) : null),
   }
 }

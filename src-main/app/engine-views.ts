@@ -1,6 +1,7 @@
 import { describeError, EngineError, errorValue, type ErrorValue } from '../engine/errors'
 import type { FleetEvent } from '../engine/fleet'
 import type { HostFacts } from '../engine/remote/facts'
+import { printable, printableDeep } from '../engine/printable'
 import { commandLine } from '../engine/remote/quote'
 import type { RunEvent } from '../engine/run'
 import type { PackageCheck } from '../engine/steps/verify-mirror'
@@ -18,52 +19,60 @@ import type {
 
 /**
  * Turns the engine's values into what the renderer is sent. Commands become the text the engine
- * quotes them to (the page never quotes argv itself). The assignments below are the compile-time
- * proof that the renderer-safe schemas in ipc-engine-schemas.ts still fit the engine's types.
+ * quotes them to (the page never quotes argv itself). Text that came from hosts (log lines, file
+ * contents and names, messages) is sent printable only: no control characters, escape sequences or
+ * bidi controls. The assignments below are the compile-time proof that the renderer-safe schemas
+ * in ipc-engine-schemas.ts still fit the engine's types.
  */
 
 export function changeView(change: Change): ChangeView {
-  if (change.kind === 'wait') return { kind: 'wait', summary: change.summary }
+  if (change.kind === 'wait') return printableDeep({ kind: 'wait', summary: change.summary })
   if (change.kind === 'file')
-    return { kind: 'file', summary: change.summary, path: change.path, diff: change.diff }
-  return {
+    return printableDeep({
+      kind: 'file',
+      summary: change.summary,
+      path: change.path,
+      diff: change.diff,
+    })
+  return printableDeep({
     kind: 'command',
     summary: change.summary,
     command: commandLine(change.argv),
     sudo: change.sudo,
-  }
+  })
 }
 
 export function planView(plan: Pick<StepPlan, 'changes' | 'notes'>): PlanView {
-  return { changes: plan.changes.map(changeView), notes: plan.notes }
+  return { changes: plan.changes.map(changeView), notes: printableDeep(plan.notes) }
 }
 
 export function runEventView(event: RunEvent): RunEventViewInput {
   if (event.type === 'plan') return { ...event, plan: planView(event.plan) }
-  return event
+  return printableDeep(event)
 }
 
 export function fleetEventView(event: FleetEvent): FleetEventViewInput {
   if (event.type === 'fleet-host') return { ...event, event: runEventView(event.event) }
-  return event
+  return printableDeep(event)
 }
 
 export function findingView(finding: Finding): FindingView {
-  return finding
+  return printableDeep(finding)
 }
 
 export function factsView(facts: HostFacts): HostFactsView {
-  return facts
+  return printableDeep(facts)
 }
 
 export function packageCheckView(check: PackageCheck): PackageCheckView {
-  return check
+  return printableDeep(check)
 }
 
 const HINT_MARKER = '\n  What to do: '
 
 /** Splits the engine's described error ("what (on host)\n  What to do: hint") for the error panel. */
-export function errorViewOfText(text: string): ErrorView {
+export function errorViewOfText(shown: string): ErrorView {
+  const text = printable(shown)
   const at = text.indexOf(HINT_MARKER)
   if (at < 0) return { message: text }
   return { message: text.slice(0, at), hint: text.slice(at + HINT_MARKER.length) }
@@ -71,11 +80,11 @@ export function errorViewOfText(text: string): ErrorView {
 
 /** An engine error value as the page shows it: where it happened is part of the message. */
 export function errorViewOf(value: ErrorValue): ErrorView {
-  return {
+  return printableDeep({
     message: `${value.message}${value.host ? ` (on ${value.host})` : ''}`,
     ...(value.hint ? { hint: value.hint } : {}),
     ...(value.code ? { code: value.code } : {}),
-  }
+  })
 }
 
 export function errorView(error: unknown): ErrorView {

@@ -1,5 +1,6 @@
 import { describeError, EngineError } from '../engine/errors'
 import { StalePlanError } from '../engine/plan/apply-host'
+import { escapeHidden, printable } from '../engine/printable'
 import { HostKeyChangedError, UnknownHostKeyError } from '../engine/ssh/host-keys'
 import { SiteError } from '../engine/site'
 import { parseCliArgs, UsageError, USAGE, type CliOptions } from './args'
@@ -10,7 +11,9 @@ import { cancelRunningSync, status } from './commands/status'
 import type { Output } from './render'
 
 const stdout: Output = {
-  write: (text) => void process.stdout.write(text),
+  // Renderers remove what hosts could use to drive the terminal; what is left of it (in JSON
+  // lines: bidi and C1 characters) is written as \u escapes.
+  write: (text) => void process.stdout.write(escapeHidden(text)),
   isTTY: !!process.stdout.isTTY,
 }
 
@@ -47,11 +50,14 @@ export async function runCli(args: readonly string[]): Promise<number> {
     }
     if (error instanceof SiteError) {
       process.stderr.write(
-        `pip-mirror: the site description is not valid:\n${error.problems.map((p) => `  ${p.field}: ${p.message}`).join('\n')}\n`,
+        printable(
+          `pip-mirror: the site description is not valid:\n${error.problems.map((p) => `  ${p.field}: ${p.message}`).join('\n')}`,
+        ) + '\n',
       )
       return 2
     }
-    process.stderr.write(`pip-mirror: ${describeError(error)}\n`)
+    process.stderr.write(`pip-mirror: ${printable(describeError(error))}
+`)
     if (error instanceof UnknownHostKeyError || error instanceof HostKeyChangedError) return 3
     if (error instanceof StalePlanError) return EXIT_STALE_PLAN
     return error instanceof EngineError && error.details.code === 'invalid-plan' ? 2 : 1

@@ -4,6 +4,7 @@ import type { HostPlan } from '../engine/plan/host-plan'
 import type { SitePlan } from '../engine/plan/site-plan'
 import type { Change, Finding } from '../engine/steps/step'
 import { commandLine } from '../engine/remote/quote'
+import { printableDeep } from '../engine/printable'
 
 export interface Output {
   write(text: string): void
@@ -13,13 +14,17 @@ export interface Output {
 const color = (tty: boolean, code: string, text: string): string =>
   tty ? `\x1b[${code}m${text}\x1b[0m` : text
 
-export function renderChange(change: Change | RollbackChange, tty: boolean): string {
-  if (change.kind === 'wait') return `  • ${change.summary}\n`
+/** A planned change; what came from the host (file contents, paths) is shown printable only. */
+export function renderChange(shown: Change | RollbackChange, tty: boolean): string {
+  const change = printableDeep(shown)
+  if (change.kind === 'wait')
+    return `  • ${change.summary}
+`
   if (change.kind === 'command') {
     const undo = 'onFailure' in change ? (change.onFailure ?? []) : []
-    return `  • ${change.summary}\n      ${color(tty, '2', `${change.sudo ? '(as root) ' : ''}$ ${commandLine(change.argv)}`)}\n${undo
-      .map((step) => `      if it fails, first: ${renderChange(step, tty).trimStart()}`)
-      .join('')}`
+    return `  • ${change.summary}
+      ${color(tty, '2', `${change.sudo ? '(as root) ' : ''}$ ${commandLine(change.argv)}`)}
+${undo.map((step) => `      if it fails, first: ${renderChange(step, tty).trimStart()}`).join('')}`
   }
   const diff = change.diff
     .trimEnd()
@@ -44,14 +49,17 @@ export function renderPlanFile(plan: SitePlan, tty: boolean): string {
         `Plan for ${host.host}, made ${host.createdAt}\n${host.planned
           .map(
             (step) =>
-              `\n${color(tty, '1', `== ${step.title}`)} (${step.id})\n${step.notes.map((note) => `  ${note}\n`).join('')}${step.changes.map((change) => renderChange(change, tty)).join('')}`,
+              `\n${color(tty, '1', `== ${step.title}`)} (${step.id})\n${printableDeep(step.notes)
+                .map((note) => `  ${note}\n`)
+                .join('')}${step.changes.map((change) => renderChange(change, tty)).join('')}`,
           )
           .join('')}`,
     )
     .join('\n')
 }
 
-export function renderFinding(finding: Finding, tty: boolean): string {
+export function renderFinding(shown: Finding, tty: boolean): string {
+  const finding = printableDeep(shown)
   const mark =
     finding.severity === 'blocker'
       ? color(tty, '31', '✖')
@@ -84,7 +92,9 @@ export function humanRenderer(out: Output, options: { showOutput: boolean }) {
     out.write(text)
     if (out.isTTY && statusLine) out.write(statusLine)
   }
-  return (event: RunEvent): void => {
+  return (received: RunEvent): void => {
+    // Log lines, notes and messages come from hosts: never let them drive the terminal.
+    const event = printableDeep(received)
     switch (event.type) {
       case 'run-started':
         print(`${event.mode === 'plan' ? 'Plan for' : 'Applying to'} ${event.host}\n`)
@@ -131,7 +141,8 @@ export function humanRenderer(out: Output, options: { showOutput: boolean }) {
   }
 }
 
-export function renderSummary(summary: RunSummary, tty: boolean): string {
+export function renderSummary(received: RunSummary, tty: boolean): string {
+  const summary = printableDeep(received)
   const lines = summary.steps.map(
     (s) =>
       `  ${s.id.padEnd(14)} ${s.status}${s.changes ? ` (${s.changes} change${s.changes === 1 ? '' : 's'})` : ''}`,

@@ -1,6 +1,6 @@
-/** Where the app's own page is loaded from: the built file, or the dev server during `npm run dev`. */
+/** Where the app's own page is loaded from: app:// (app-protocol.ts), or the dev server during `npm run dev`. */
 export interface AppPageLocation {
-  rendererFileUrl: string
+  pageUrl: string
   devServerUrl?: string
 }
 
@@ -8,15 +8,12 @@ export interface AppPageLocation {
 export function isAppPageUrl(frameUrl: string, location: AppPageLocation): boolean {
   const frame = parseUrl(frameUrl)
   if (!frame) return false
-  if (frame.protocol === 'file:') {
-    const page = parseUrl(location.rendererFileUrl)
-    return page !== null && withoutHashOrQuery(frame) === withoutHashOrQuery(page)
-  }
-  if (location.devServerUrl && (frame.protocol === 'http:' || frame.protocol === 'https:')) {
-    const devServer = parseUrl(location.devServerUrl)
+  if (frame.protocol === 'http:' || frame.protocol === 'https:') {
+    const devServer = location.devServerUrl ? parseUrl(location.devServerUrl) : null
     return devServer !== null && frame.origin === devServer.origin
   }
-  return false
+  const page = parseUrl(location.pageUrl)
+  return page !== null && withoutHashOrQuery(frame) === withoutHashOrQuery(page)
 }
 
 function parseUrl(value: string): URL | null {

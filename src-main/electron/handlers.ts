@@ -1,4 +1,5 @@
 import type { AppSession } from '../app/app-session'
+import { printableDeep } from '../engine/printable'
 import type { EmitEvent, InvokeHandlers } from '../ipc-contract'
 
 /** What the handlers need from the outside world; Electron fills it in main.ts, tests fill it in directly. */
@@ -71,8 +72,11 @@ export function createHandlers(deps: HandlerDeps): InvokeHandlers {
     'site:open': ({ siteId }) => session().openSite(siteId),
     'sites:import': async () => {
       const path = await deps.pickSiteFile?.()
-      return { site: path ? await session().sites.import(path) : null }
+      return path ? session().sites.import(path) : { site: null, review: null }
     },
+    'sites:import-confirm': async ({ token }) => ({
+      site: await session().sites.confirmImport(token),
+    }),
     'sites:export': async ({ siteId }) => {
       const { text, fileName } = await session().sites.exportText(siteId)
       return { savedTo: await saveFile(fileName, text, 'Export the site') }
@@ -86,8 +90,11 @@ export function createHandlers(deps: HandlerDeps): InvokeHandlers {
       (await openSite(siteId)).dashboard.apply(siteId, request),
     'schedule:status': async ({ siteId }) =>
       (await openSite(siteId)).dashboard.scheduleStatus(siteId),
-    'history:list': async (query) => ({ runs: await session().history.list(query) }),
-    'history:get': ({ id }) => session().history.get(id),
+    // Recorded host output is shown printable only (see engine/printable.ts).
+    'history:list': async (query) => ({
+      runs: printableDeep(await session().history.list(query)),
+    }),
+    'history:get': async ({ id }) => printableDeep(await session().history.get(id)),
     'history:export': async ({ ids, format }) => {
       const text = await session().history.exportText(ids, format)
       const stamp = new Date().toISOString().replace(/[:.]/g, '-')

@@ -1,10 +1,11 @@
-import { app, clipboard, type BrowserWindow } from 'electron'
+import { app, clipboard, protocol, type BrowserWindow } from 'electron'
 import { join } from 'node:path'
 import { homedir } from 'node:os'
-import { fileURLToPath, pathToFileURL } from 'node:url'
+import { fileURLToPath } from 'node:url'
 import { AppSession } from '../app/app-session'
 import { EncryptedFileSecretStore } from '../app/encrypted-secret-store'
 import type { EmitEvent } from '../ipc-contract'
+import { APP_PAGE_URL, APP_SCHEME, APP_SCHEME_PRIVILEGES, appProtocolHandler } from './app-protocol'
 import { createHandlers } from './handlers'
 import { registerIpcHandlers } from './ipc'
 import { pickKeyFile, pickSiteFile, saveTextFile } from './native-dialogs'
@@ -12,13 +13,17 @@ import { safeStorageEncryptor } from './safe-storage-encryptor'
 import { createSecureWindow } from './secure-window'
 
 const preloadPath = fileURLToPath(new URL('../preload/index.cjs', import.meta.url))
-const rendererFile = fileURLToPath(new URL('../renderer/index.html', import.meta.url))
+/** The built page; served as app://pip-mirror-wizard/ (app-protocol.ts), never as file://. */
+const rendererDir = fileURLToPath(new URL('../renderer/', import.meta.url))
 /** Set by `electron-vite dev`; never trusted in a packaged app. */
 const devServerUrl = app.isPackaged ? undefined : process.env['ELECTRON_RENDERER_URL']
 
 // One data directory for the app and the `pip-mirror` command, whatever the product name:
 // ~/.config/pip-mirror-wizard on Linux, so both share known_hosts.
 app.setPath('userData', join(app.getPath('appData'), 'pip-mirror-wizard'))
+
+// Before the app is ready: app:// is a standard, secure scheme (origin, relative URLs, fetch).
+protocol.registerSchemesAsPrivileged([APP_SCHEME_PRIVILEGES])
 
 let mainWindow: BrowserWindow | null = null
 let session: AppSession | null = null
@@ -29,7 +34,7 @@ function openMainWindow(): void {
   window.on('closed', () => {
     if (mainWindow === window) mainWindow = null
   })
-  const loading = devServerUrl ? window.loadURL(devServerUrl) : window.loadFile(rendererFile)
+  const loading = window.loadURL(devServerUrl ?? APP_PAGE_URL)
   loading.catch((error: unknown) => console.error('Could not load the app page:', error))
 }
 
@@ -44,6 +49,7 @@ const emitToWindow: EmitEvent = (channel, payload) => {
 }
 
 function start(): void {
+  protocol.handle(APP_SCHEME, appProtocolHandler(rendererDir))
   const dataDir = app.getPath('userData')
   session = new AppSession({
     dataDir,
@@ -60,7 +66,7 @@ function start(): void {
     pickSiteFile: () => pickSiteFile(mainWindow),
     writeClipboard: (text) => clipboard.writeText(text),
   })
-  registerIpcHandlers(handlers, { rendererFileUrl: pathToFileURL(rendererFile).href, devServerUrl })
+  registerIpcHandlers(handlers, { pageUrl: APP_PAGE_URL, devServerUrl })
   openMainWindow()
 }
 

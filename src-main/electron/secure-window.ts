@@ -34,7 +34,8 @@ const hardenedSessions = new WeakSet<Session>()
 function hardenSession(session: Session): void {
   if (hardenedSessions.has(session)) return
   hardenedSessions.add(session)
-  // Pages from the dev server get the policy as a header; the built file:// page has the <meta>.
+  // Pages from the dev server get the policy as a header here; the built app:// page has the
+  // <meta>, and the header from its protocol handler (app-protocol.ts).
   session.webRequest.onHeadersReceived((details, callback) => {
     if (!/^https?:/.test(details.url)) {
       callback({})

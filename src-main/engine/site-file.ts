@@ -1,5 +1,5 @@
-import { readFile } from 'node:fs/promises'
-import { dirname, resolve } from 'node:path'
+import { readFile, realpath } from 'node:fs/promises'
+import { dirname, resolve, sep } from 'node:path'
 import { parseRequirement, parseSite, SiteError, type Site } from './site'
 
 /** Reads a requirements list: one requirement per line, `#` comments and blank lines ignored. */
@@ -65,27 +65,54 @@ export async function loadSiteFile(path: string): Promise<Site> {
   return resolveSiteFiles(parseSite(json), dirname(resolve(path)))
 }
 
-/** Replaces `requirementsFile` / `registryRequirementsFile` by the lines they hold. */
+function isInside(dir: string, path: string): boolean {
+  return path === dir || path.startsWith(dir.endsWith(sep) ? dir : dir + sep)
+}
+
+/**
+ * The file a site names, confined to the site file's folder (or below it): a site file from
+ * someone else must not make this machine read, show or mirror files from anywhere else.
+ * Symbolic links count where they lead.
+ */
+async function confinedFile(baseDir: string, name: string, field: string): Promise<string> {
+  const outside = (where: string): SiteError =>
+    new SiteError([
+      {
+        field,
+        message: `must name a file in the site file's folder ${baseDir} (or below it); ${JSON.stringify(name)} ${where}`,
+      },
+    ])
+  const wanted = resolve(baseDir, name)
+  if (!isInside(baseDir, wanted)) throw outside('is outside it')
+  const [realBase, realFile] = await Promise.all([
+    realpath(baseDir).catch(() => baseDir),
+    realpath(wanted).catch(() => null),
+  ])
+  if (realFile === null) return wanted
+  if (!isInside(realBase, realFile)) throw outside(`leads to ${realFile}, outside it`)
+  return realFile
+}
+
+/**
+ * Replaces `requirementsFile` / `registryRequirementsFile` by the lines they hold. The files must
+ * be in `baseDir` (the site file's folder) or below it.
+ */
 export async function resolveSiteFiles(site: Site, baseDir: string): Promise<Site> {
   const mirror = { ...site.mirror }
   if (mirror.requirementsFile && !mirror.requirements) {
+    const field = 'mirror.requirementsFile'
     mirror.requirements = await readListFile(
-      resolve(baseDir, mirror.requirementsFile),
-      'mirror.requirementsFile',
+      await confinedFile(baseDir, mirror.requirementsFile, field),
+      field,
     )
   }
   const workers = await Promise.all(
-    site.workers.map(async (worker, i) =>
-      worker.registryRequirementsFile && !worker.registryRequirements
-        ? {
-            ...worker,
-            registryRequirements: await readListFile(
-              resolve(baseDir, worker.registryRequirementsFile),
-              `workers.${i}.registryRequirementsFile`,
-            ),
-          }
-        : worker,
-    ),
+    site.workers.map(async (worker, i) => {
+      if (!worker.registryRequirementsFile || worker.registryRequirements) return worker
+      const field = `workers.${i}.registryRequirementsFile`
+      const file = await confinedFile(baseDir, worker.registryRequirementsFile, field)
+      return { ...worker, registryRequirements: await readListFile(file, field) }
+    }),
   )
   return { ...site, mirror, workers }
 }

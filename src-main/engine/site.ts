@@ -38,6 +38,16 @@ export function normalizeProjectName(name: string): string {
 
 export { parseRequirement } from './requirement-line'
 
+/** True for a URL with a user name or a password in it (`http://user:pass@host/`). */
+export function hasCredentials(value: string): boolean {
+  try {
+    const url = new URL(value)
+    return url.username !== '' || url.password !== ''
+  } catch {
+    return false
+  }
+}
+
 const httpUrl = z
   .string()
   .max(2048)
@@ -54,6 +64,10 @@ const httpUrl = z
       return false
     }
   }, 'must be an http:// or https:// URL')
+  .refine(
+    (value) => !hasCredentials(value),
+    'must not hold a user name or password ("user:pass@"): site files, plans and the history keep no secrets, and this URL would reach the host\'s command lines and config files. Use a URL without credentials (an index or proxy on a trusted network, or one that allows the host by address)',
+  )
 
 const safePath = z
   .string()

@@ -259,7 +259,7 @@ describe('sudo', () => {
     plain.close()
   })
 
-  it('sends the sudo password on stdin only: never in ps, never in the events', async () => {
+  it('keeps the sudo password out of ps and the events; the command gets only its own input', async () => {
     const host = await RemoteHost.connect(target(SUDOER.name, { auth: 'password' }), {
       credentials: { password: SUDOER.password },
       trust: { knownHostsPath: knownHosts, acceptFingerprint: sshd.hostKeyFingerprint },

@@ -105,13 +105,13 @@ describe('dispatchInvoke', () => {
 
 describe('isAppPageUrl', () => {
   const location = {
-    rendererFileUrl: 'file:///opt/Pip%20Mirror%20Wizard/resources/app.asar/out/renderer/index.html',
+    pageUrl: 'app://pip-mirror-wizard/index.html',
     devServerUrl: 'http://localhost:5173/',
   }
 
   it('accepts the built page, whatever its route', () => {
-    expect(isAppPageUrl(`${location.rendererFileUrl}#/serve`, location)).toBe(true)
-    expect(isAppPageUrl(location.rendererFileUrl, location)).toBe(true)
+    expect(isAppPageUrl(`${location.pageUrl}#/serve`, location)).toBe(true)
+    expect(isAppPageUrl(location.pageUrl, location)).toBe(true)
   })
 
   it('accepts the dev server, and only its origin', () => {
@@ -122,13 +122,21 @@ describe('isAppPageUrl', () => {
 
   it('refuses other files, other schemes and garbage', () => {
     expect(isAppPageUrl('file:///tmp/index.html', location)).toBe(false)
+    expect(
+      isAppPageUrl(
+        'file:///opt/Pip%20Mirror%20Wizard/resources/app.asar/out/renderer/index.html',
+        location,
+      ),
+    ).toBe(false)
+    expect(isAppPageUrl('app://pip-mirror-wizard/other.html', location)).toBe(false)
+    expect(isAppPageUrl('app://elsewhere/index.html', location)).toBe(false)
     expect(isAppPageUrl('data:text/html,<script>1</script>', location)).toBe(false)
     expect(isAppPageUrl('about:blank', location)).toBe(false)
     expect(isAppPageUrl('not a url', location)).toBe(false)
   })
 
   it('refuses http pages when there is no dev server', () => {
-    const packaged = { rendererFileUrl: location.rendererFileUrl }
+    const packaged = { pageUrl: location.pageUrl }
     expect(isAppPageUrl('http://localhost:5173/', packaged)).toBe(false)
   })
 })

@@ -1,11 +1,7 @@
-import { createInterface } from 'node:readline/promises'
+import { inTerminalTurn, readAnswer } from '../terminal-question'
 
 /** Asks a yes/no question on the terminal; anything but "y"/"yes" is no. */
 export async function confirmOnTerminal(question: string): Promise<boolean> {
-  const prompt = createInterface({ input: process.stdin, output: process.stderr })
-  try {
-    return /^y(es)?$/i.test((await prompt.question(`\n${question} [y/N] `)).trim())
-  } finally {
-    prompt.close()
-  }
+  const answer = await inTerminalTurn(() => readAnswer('\n', `${question} [y/N] `))
+  return /^y(es)?$/i.test(answer.trim())
 }

@@ -2,6 +2,7 @@ import { applyRepair, diagnoseMirror, planRepair } from '../../engine/permission
 import type { FleetEvent } from '../../engine/fleet'
 import { doctorWorkers } from '../../engine/workers'
 import { loadSiteFile } from '../../engine/site-file'
+import { printable } from '../../engine/printable'
 import { UsageError, type CliOptions } from '../args'
 import { CliHistory, failedWith } from '../history'
 import { connectFromCli } from '../connect'
@@ -21,7 +22,9 @@ export async function doctor(options: CliOptions, out: Output): Promise<number> 
     if (options.json) out.write(`${JSON.stringify({ type: 'mirror-diagnosis', diagnosis })}\n`)
     else {
       out.write(
-        `Mirror ${diagnosis.baseUrl} on ${host.label} (nginx runs as ${diagnosis.nginx.user?.name ?? 'an unknown user'})\n`,
+        printable(
+          `Mirror ${diagnosis.baseUrl} on ${host.label} (nginx runs as ${diagnosis.nginx.user?.name ?? 'an unknown user'})\n`,
+        ),
       )
       for (const probe of diagnosis.http)
         out.write(`  GET ${probe.url} -> ${probe.status || 'no answer'}\n`)
@@ -40,7 +43,7 @@ export async function doctor(options: CliOptions, out: Output): Promise<number> 
   if (options.json) out.write(`${JSON.stringify({ type: 'workers-doctor', report })}\n`)
   else {
     for (const [worker, result] of Object.entries(report.workers)) {
-      out.write(`\nWorker ${worker}: pip_mirror ${result.pipMirror}\n`)
+      out.write(printable(`\nWorker ${worker}: pip_mirror ${result.pipMirror}\n`))
       for (const finding of result.findings) out.write(renderFinding(finding, out.isTTY))
       if (result.findings.length === 0)
         out.write('  nothing wrong: the dry install from the mirror works\n')

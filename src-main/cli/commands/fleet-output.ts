@@ -1,10 +1,12 @@
 import type { FleetEvent } from '../../engine/fleet'
 import { fleetSummaryLines } from '../../engine/workers'
+import { printableDeep } from '../../engine/printable'
 import { renderChange, renderFinding, type Output } from '../render'
 
 /** One line per host whenever its state changes, the findings, then the summary. */
 export function fleetRenderer(out: Output): (event: FleetEvent) => void {
-  return (event) => {
+  return (received) => {
+    const event = printableDeep(received)
     switch (event.type) {
       case 'fleet-started':
         out.write(

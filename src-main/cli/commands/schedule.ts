@@ -1,4 +1,3 @@
-import { createInterface } from 'node:readline/promises'
 import {
   applyAction,
   planAction,
@@ -20,7 +19,9 @@ import type { Site } from '../../engine/site'
 import { UsageError, type CliOptions } from '../args'
 import { connectFromCli } from '../connect'
 import { CliHistory, failedWith } from '../history'
+import { printable } from '../../engine/printable'
 import { humanRenderer, renderSummary, type Output } from '../render'
+import { confirmOnTerminal } from './confirm'
 
 type ScheduleRequest = { kind: 'set'; schedule: Schedule } | { kind: 'remove' } | { kind: 'show' }
 
@@ -66,16 +67,7 @@ function renderStatus(status: ScheduleStatus, host: string): string {
     lines.push(
       `    ${run.startedAt} → ${run.endedAt}  ${run.outcome}${run.exitCode !== null && run.outcome === 'failed' ? ` (exit ${run.exitCode})` : ''}  serial ${run.serial ?? '-'}  by ${run.trigger}`,
     )
-  return `${lines.join('\n')}\n`
-}
-
-async function confirm(question: string): Promise<boolean> {
-  const prompt = createInterface({ input: process.stdin, output: process.stderr })
-  try {
-    return /^y(es)?$/i.test((await prompt.question(question)).trim())
-  } finally {
-    prompt.close()
-  }
+  return `${printable(lines.join('\n'))}\n`
 }
 
 function actionFor(site: Site, request: Exclude<ScheduleRequest, { kind: 'show' }>): SiteAction {
@@ -106,7 +98,7 @@ export async function schedule(options: CliOptions, out: Output): Promise<number
       const plan = await planAction(host, action, { emit })
       if (plan.error) return 1
       if (plan.changeCount === 0) out.write('\nThe plan makes no changes; applying verifies it.\n')
-      else if (!(await confirm('\nApply these changes? [y/N] '))) {
+      else if (!(await confirmOnTerminal('Apply these changes?'))) {
         out.write('Nothing was changed.\n')
         return 1
       }

@@ -5,6 +5,7 @@ import { mirrorLayout } from '../../engine/steps/mirror-layout'
 import { cancelSync } from '../../engine/sync/sync-job'
 import type { CliOptions } from '../args'
 import { connectFromCli } from '../connect'
+import { printable } from '../../engine/printable'
 import type { Output } from '../render'
 
 export async function status(options: CliOptions, out: Output): Promise<number> {
@@ -25,15 +26,17 @@ export async function status(options: CliOptions, out: Output): Promise<number> 
             ? `last finished ${s.lastSyncedAt ?? '?'} at serial ${s.serial}`
             : 'never synced'
     out.write(
-      [
-        `Mirror ${s.url}/simple/ on ${host.label}`,
-        `  HTTP:      ${s.http === 200 ? '200 OK' : s.http ? `${s.http} (run pip-mirror doctor)` : 'no answer'}`,
-        `  sync:      ${sync}`,
-        `  contents:  ${s.projects} projects, ${s.files} files, ${formatBytes(s.bytesOnDisk)}`,
-        `  disk:      ${s.facts.disk ? `${formatBytes(s.facts.disk.freeBytes)} free of ${formatBytes(s.facts.disk.totalBytes)} on ${s.facts.disk.mount}` : 'unknown'}`,
-        `  nginx:     ${s.facts.nginx.installed ? (s.facts.nginx.running ? 'running' : 'installed, not running') : 'not installed'}`,
-        '',
-      ].join('\n'),
+      printable(
+        [
+          `Mirror ${s.url}/simple/ on ${host.label}`,
+          `  HTTP:      ${s.http === 200 ? '200 OK' : s.http ? `${s.http} (run pip-mirror doctor)` : 'no answer'}`,
+          `  sync:      ${sync}`,
+          `  contents:  ${s.projects} projects, ${s.files} files, ${formatBytes(s.bytesOnDisk)}`,
+          `  disk:      ${s.facts.disk ? `${formatBytes(s.facts.disk.freeBytes)} free of ${formatBytes(s.facts.disk.totalBytes)} on ${s.facts.disk.mount}` : 'unknown'}`,
+          `  nginx:     ${s.facts.nginx.installed ? (s.facts.nginx.running ? 'running' : 'installed, not running') : 'not installed'}`,
+          '',
+        ].join('\n'),
+      ),
     )
     return s.http === 200 ? 0 : 1
   } finally {

@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto'
+import replaceFileScript from './scripts/replace-file.sh?raw'
 import { posix } from 'node:path'
 import type { SFTPWrapper, Stats } from 'ssh2'
 import { EngineError } from '../errors'
@@ -32,8 +33,12 @@ function backupStamp(date = new Date()): string {
     .replace(/\.\d+Z$/, 'Z')
 }
 
+/**
+ * Where the previous content of `path` is kept: beside it, named by the time and a random part, so
+ * nobody can plant something at the name in advance (creating it fails anyway if they do).
+ */
 export function backupPathFor(path: string, date = new Date()): string {
-  return `${path}.pmw-backup-${backupStamp(date)}`
+  return `${path}.pmw-backup-${backupStamp(date)}-${randomBytes(6).toString('hex')}`
 }
 
 function sftpCall<T>(
@@ -53,27 +58,6 @@ function errorCode(error: unknown): number | undefined {
 
 const SFTP_NO_SUCH_FILE = 2
 const SFTP_PERMISSION_DENIED = 3
-
-/**
- * Writes through sudo: the content arrives on standard input, lands in a temp file beside the
- * target, the previous file is copied to the backup, and a rename makes the switch atomic.
- */
-const SUDO_WRITE_SCRIPT = `
-set -eu
-target=$1; backup=$2; mode=$3
-dir=$(dirname -- "$target")
-tmp=$(mktemp -- "$dir/.pmw-tmp.XXXXXX")
-trap 'rm -f -- "$tmp"' EXIT
-cat > "$tmp"
-if [ -e "$target" ]; then
-  if [ -n "$backup" ]; then cp -p -- "$target" "$backup"; fi
-  chmod --reference="$target" -- "$tmp"
-  chown --reference="$target" -- "$tmp"
-else
-  chmod "$mode" -- "$tmp"
-fi
-mv -f -- "$tmp" "$target"
-trap - EXIT`
 
 /** Reads a remote file; null when it does not exist. Falls back to `sudo cat` when unreadable. */
 export async function readRemoteFile(host: RemoteHost, path: string): Promise<Buffer | null> {
@@ -130,14 +114,29 @@ async function writeThroughSftp(
   const sftp = await host.sftp()
   const existing = await statOrNull(host, sftp, path)
   const tmp = posix.join(posix.dirname(path), `.pmw-tmp.${randomBytes(6).toString('hex')}`)
+  // 'wx' is O_CREAT|O_EXCL: a name that exists (a symlink included) fails instead of being followed.
   await sftpCall<void>(host, (cb) =>
-    sftp.writeFile(tmp, content, { mode: existing ? existing.mode & 0o7777 : mode }, cb),
+    sftp.writeFile(
+      tmp,
+      content,
+      { mode: existing ? existing.mode & 0o7777 : mode, flag: 'wx' },
+      cb,
+    ),
   )
   try {
     if (existing && backupPath && previous) {
       await sftpCall<void>(host, (cb) =>
-        sftp.writeFile(backupPath, previous, { mode: existing.mode & 0o7777 }, cb),
-      )
+        sftp.writeFile(backupPath, previous, { mode: existing.mode & 0o7777, flag: 'wx' }, cb),
+      ).catch((error: unknown) => {
+        throw new EngineError(
+          `Could not create the backup ${backupPath} (${(error as Error).message}); ${path} was not changed`,
+          {
+            host: host.label,
+            hint: 'something may already exist at that name: look at it; a backup name is never written through',
+            cause: error,
+          },
+        )
+      })
     }
     if (existing) await sftpCall<void>(host, (cb) => sftp.chmod(tmp, existing.mode & 0o7777, cb))
     await sftpCall<void>(host, (cb) => sftp.ext_openssh_rename(tmp, path, cb))
@@ -171,23 +170,38 @@ export async function writeRemoteFileAtomic(
   }
   if (previous && previous.equals(data)) return { changed: false, backupPath: null }
   const backupPath = previous && options.backup !== false ? backupPathFor(path) : null
-  const mode = options.mode ?? 0o644
+  await replaceRemoteFile(host, path, data, { previous, backupPath, mode: options.mode ?? 0o644 })
+  return { changed: true, backupPath }
+}
+
+/**
+ * Puts `data` at `path` (temp file + rename), as the login user when it may, else as root. The
+ * previous file is kept at `backupPath`, which must not exist yet: if anything (a symlink
+ * included) has that name, nothing changes and this fails.
+ */
+export async function replaceRemoteFile(
+  host: RemoteHost,
+  path: string,
+  data: Buffer,
+  options: { previous: Buffer | null; backupPath: string | null; mode: number },
+): Promise<void> {
+  const { previous, backupPath, mode } = options
+  host.checkChange({ kind: 'write', path })
   host.report({ type: 'file-write', host: host.label, path, backupPath })
   if (await canWriteDirectly(host, path)) {
     try {
-      await writeThroughSftp(host, path, data, backupPath, previous, mode)
-      return { changed: true, backupPath }
+      return await writeThroughSftp(host, path, data, backupPath, previous, mode)
     } catch (error) {
+      if (error instanceof EngineError) throw error
       if (errorCode(error) !== SFTP_PERMISSION_DENIED)
         throw wrap(error, `Writing ${path} failed`, host)
     }
   }
-  await host.script(SUDO_WRITE_SCRIPT, [path, backupPath ?? '', mode.toString(8)], {
+  await host.script(replaceFileScript, [path, backupPath ?? '', mode.toString(8)], {
     sudo: true,
     stdin: data,
     writes: path,
   })
-  return { changed: true, backupPath }
 }
 
 /** SFTP runs as the login user: use it when that user owns the file (or may create it). */

@@ -32,18 +32,16 @@ export function parseIdentity(text: string): Identity {
 }
 
 /**
- * The argv prefix that runs a command as root. With a password, `-S` reads it from standard input
- * (never the command line) and `-k` makes sudo always read it, so cached credentials can never
- * let the password line spill into the command's own input.
+ * The argv prefix that runs a command as root without a password. sudo with a password never
+ * takes a prefix: the command goes through sudo-password.ts, so the password reaches only a
+ * sudo that asks for it.
  */
-export function sudoPrefix(privilege: Privilege): string[] {
+export function sudoPrefix(privilege: Exclude<Privilege, 'sudo-password'>): string[] {
   switch (privilege) {
     case 'root':
       return []
     case 'sudo-nopasswd':
       return ['sudo', '-n', '--']
-    case 'sudo-password':
-      return ['sudo', '-k', '-S', '-p', '', '--']
     case 'none':
       throw new EngineError('This step needs root, and this login cannot use sudo', {
         hint: 'log in as root, or as a user listed in /etc/sudoers (for example in the sudo group)',

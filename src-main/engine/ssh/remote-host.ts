@@ -12,6 +12,12 @@ import {
   type Identity,
   type Privilege,
 } from './privilege'
+import {
+  SUDO_REFUSED_EXIT,
+  sudoPasswordInput,
+  sudoWithPasswordArgv,
+  validateSudoPasswordArgv,
+} from './sudo-password'
 
 export type HostEvent =
   | { type: 'command'; host: string; argv: readonly string[]; sudo: boolean }
@@ -19,7 +25,7 @@ export type HostEvent =
   | { type: 'file-write'; host: string; path: string; backupPath: string | null }
 
 export interface RunOptions {
-  /** Run as root (directly, through sudo without a password, or sudo with the password on stdin). */
+  /** Run as root (directly, or through sudo; a password goes to sudo's askpass, never to stdin). */
   sudo?: boolean
   stdin?: string | Buffer
   onLine?: (line: string, stream: OutputStream) => void
@@ -72,7 +78,7 @@ export class RemoteHost {
   readonly label: string
   private readonly listeners = new Set<(event: HostEvent) => void>()
   private identityInfo: Identity | undefined
-  private sudoPasswordChecked = false
+  private sudoPasswordCheck: Promise<void> | undefined
   private sftpSession: Promise<SFTPWrapper> | undefined
   private activeChannels = 0
   private readonly waiting: (() => void)[] = []
@@ -197,9 +203,9 @@ export class RemoteHost {
       const privilege = await this.getPrivilege()
       if (privilege === 'sudo-password') {
         await this.checkSudoPassword()
-        stdin = Buffer.concat([Buffer.from(`${this.sudoPassword}\n`), Buffer.from(stdin ?? '')])
-      }
-      fullArgv = [...sudoPrefix(privilege), ...argv]
+        stdin = sudoPasswordInput(this.sudoPassword ?? '', stdin)
+        fullArgv = sudoWithPasswordArgv(argv)
+      } else fullArgv = [...sudoPrefix(privilege), ...argv]
     }
     if (!options.quiet)
       this.report({ type: 'command', host: this.label, argv, sudo: !!options.sudo })
@@ -262,30 +268,41 @@ export class RemoteHost {
     return (await this.identity()).privilege
   }
 
-  /** Tries the sudo password once on its own, so a wrong one never meets a command's input. */
-  private async checkSudoPassword(): Promise<void> {
-    if (this.sudoPasswordChecked) return
+  /** Tries the sudo password once on its own (`sudo -v`), before the first command that needs it. */
+  private checkSudoPassword(): Promise<void> {
+    this.sudoPasswordCheck ??= this.validateSudoPassword().catch((error: unknown) => {
+      this.sudoPasswordCheck = undefined
+      throw error
+    })
+    return this.sudoPasswordCheck
+  }
+
+  private async validateSudoPassword(): Promise<void> {
     if (this.sudoPassword === undefined)
       throw new EngineError(`sudo on ${this.label} needs ${this.target.user}'s password`, {
         host: this.label,
         hint: 'enter the sudo password (CLI: set PIP_MIRROR_SUDO_PASSWORD), or log in as root',
       })
+    const password = this.sudoPassword
     const result = await this.withChannel(() =>
-      execOnChannel(this.client, commandLine([...sudoPrefix('sudo-password'), 'true']), {
-        stdin: `${this.sudoPassword}\n`,
+      execOnChannel(this.client, commandLine(validateSudoPasswordArgv()), {
+        stdin: sudoPasswordInput(password, undefined),
       }),
     )
-    if (result.code !== 0) {
-      if (/not in the sudoers|may not run sudo|not allowed/i.test(result.stderr)) {
-        if (this.identityInfo) this.identityInfo.privilege = 'none'
-        sudoPrefix('none')
-      }
+    if (result.code === 0) return
+    if (result.code === SUDO_REFUSED_EXIT)
       throw new EngineError(`sudo refused the password for ${this.target.user}`, {
         host: this.label,
         hint: 'check the sudo password; it is the login password of the user on the server',
       })
+    if (/not in the sudoers|may not run sudo|not allowed/i.test(result.stderr)) {
+      if (this.identityInfo) this.identityInfo.privilege = 'none'
+      sudoPrefix('none')
     }
-    this.sudoPasswordChecked = true
+    throw new EngineError(
+      `sudo failed for ${this.target.user}: ${result.stderr.trim().split('\n').slice(-3).join(' ') || `exit code ${result.code}`}`,
+      { host: this.label, hint: 'check that this user may use sudo on the server' },
+    )
   }
 
   sftp(): Promise<SFTPWrapper> {

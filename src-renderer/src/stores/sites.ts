@@ -1,6 +1,6 @@
 import { defineStore } from 'pinia'
 import { ref, shallowRef } from 'vue'
-import type { ErrorView, SiteListView } from '../../../src-main/ipc-contract'
+import type { ErrorView, SiteImportReview, SiteListView } from '../../../src-main/ipc-contract'
 import { invoke } from '../api'
 import { toErrorView } from '../errors'
 import { useSessionStore } from './session'
@@ -11,6 +11,8 @@ export const useSitesStore = defineStore('sites', () => {
   const loading = ref(false)
   const error = ref<ErrorView | null>(null)
   const notice = ref<string | null>(null)
+  /** An imported file that would replace a saved site, shown until confirmed or dropped. */
+  const review = shallowRef<SiteImportReview | null>(null)
 
   async function attempt<T>(call: () => Promise<T>): Promise<T | null> {
     error.value = null
@@ -36,11 +38,30 @@ export const useSitesStore = defineStore('sites', () => {
 
   async function importFile(): Promise<string | null> {
     notice.value = null
+    review.value = null
     const imported = await attempt(() => invoke('sites:import'))
+    if (imported?.review) review.value = imported.review
     if (!imported?.site) return null
     notice.value = `Imported “${imported.site.name}”.`
     await load()
     return imported.site.id
+  }
+
+  /** Replaces the saved site by the reviewed file. */
+  async function confirmImport(): Promise<string | null> {
+    const token = review.value?.token
+    review.value = null
+    if (!token) return null
+    const confirmed = await attempt(() => invoke('sites:import-confirm', { token }))
+    if (!confirmed) return null
+    notice.value = `Replaced “${confirmed.site.name}” by the imported file.`
+    await load()
+    return confirmed.site.id
+  }
+
+  function dropImport(): void {
+    review.value = null
+    notice.value = 'The saved site was kept as it was.'
   }
 
   async function exportSite(id: string): Promise<void> {
@@ -55,5 +76,18 @@ export const useSitesStore = defineStore('sites', () => {
     await useSessionStore().refresh()
   }
 
-  return { list, loading, error, notice, load, open, importFile, exportSite, forget }
+  return {
+    list,
+    loading,
+    error,
+    notice,
+    review,
+    load,
+    open,
+    importFile,
+    confirmImport,
+    dropImport,
+    exportSite,
+    forget,
+  }
 })

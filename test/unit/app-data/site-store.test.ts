@@ -70,7 +70,7 @@ describe('saved sites', () => {
     expect(await readFile(saved.file, 'utf8')).not.toContain('Sudo-pass')
     await expect(
       store.save(site({ proxy: 'http://me:Sudo-pass@proxy:3128', allowNonHttps: true })),
-    ).rejects.toThrow(/mirror\.proxy: holds a password/)
+    ).rejects.toThrow(/mirror\.proxy: must not hold a user name or password/)
     expect((await readdir(join(base, 'sites'))).length).toBe(1)
   })
 
