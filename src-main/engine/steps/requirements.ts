@@ -16,7 +16,7 @@ import {
 } from './resolve-requirements'
 import type { Change, Step, StepContext } from './step'
 
-const STAMP = (layout: MirrorLayout): string => `${layout.state}/resolved-stamp`
+const STAMP = (layout: MirrorLayout): string => layout.resolvedStamp
 
 async function directoryState(
   ctx: StepContext,
