@@ -4,6 +4,7 @@ import type { ActionPlanView, ErrorView, ScheduleStatusView, SiteHealthView } fr
 import type { ActionStepsRun } from '../engine/actions/site-action'
 import type { DashboardJob } from './dashboard-job'
 import { changeView, errorViewOfText, findingView } from './engine-views'
+import { pruneView, updatePlanView } from './audit-views'
 
 /*
  * The dashboard's engine values as the renderer is sent them. The plain returns are the
@@ -32,6 +33,8 @@ export function actionPlanView(
     notes: plan.notes,
   }))
   const failed = run?.summary.status === 'failed'
+  const update = run?.steps.find((step) => step.update)?.update
+  const prune = run?.steps.find((step) => step.prune)?.prune
   return {
     action: job.action,
     title: job.title,
@@ -43,5 +46,7 @@ export function actionPlanView(
     error:
       error ??
       (failed ? errorViewOfText(run?.summary.error ?? 'The plan could not be made') : null),
+    update: update ? updatePlanView(update) : null,
+    prune: prune ? pruneView(prune) : null,
   }
 }

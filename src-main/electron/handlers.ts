@@ -84,6 +84,7 @@ export function createHandlers(deps: HandlerDeps): InvokeHandlers {
       (await openSite(siteId)).dashboard.plan(siteId, request),
     'dashboard:apply': async ({ siteId, request }) =>
       (await openSite(siteId)).dashboard.apply(siteId, request),
+    'dashboard:audit': async ({ siteId }) => (await openSite(siteId)).dashboard.audit(siteId),
     'schedule:status': async ({ siteId }) =>
       (await openSite(siteId)).dashboard.scheduleStatus(siteId),
     'history:list': async (query) => ({ runs: await session().history.list(query) }),

@@ -3,6 +3,10 @@ import { runSteps, type RunEvent, type RunMode, type RunSummary } from '../run'
 import type { Site } from '../site'
 import type { RemoteHost } from '../ssh/remote-host'
 import type { Change, Finding, Step } from '../steps/step'
+import { isPrunePlan } from '../prune/prune-action'
+import type { PruneTargets } from '../prune/prune-targets'
+import { isUpdatePinsPlan } from '../update/update-action'
+import type { UpdatePlan } from '../update/update-plan'
 
 export type ActionId =
   | 'sync-now'
@@ -12,6 +16,8 @@ export type ActionId =
   | 'remove-mirror'
   | 'set-schedule'
   | 'remove-schedule'
+  | 'update'
+  | 'prune'
 
 /** A dashboard action: steps run by the step runner, so it is planned, applied and verified. */
 export interface SiteAction {
@@ -41,6 +47,10 @@ export interface PlannedStep {
   title: string
   changes: Change[]
   notes: string[]
+  /** An update's plan as data (its pin diff and advisories), from the update-pins step. */
+  update?: UpdatePlan
+  /** What a prune deletes, as data, from its first step. */
+  prune?: PruneTargets
 }
 
 /** What an action would do, shown before it runs. */
@@ -103,6 +113,8 @@ export async function runActionSteps(
           title: titles.get(event.step) ?? event.step,
           changes: event.plan.changes,
           notes: event.plan.notes,
+          ...(isUpdatePinsPlan(event.plan) ? { update: event.plan.update } : {}),
+          ...(isPrunePlan(event.plan) ? { prune: event.plan.prune } : {}),
         })
       if (event.type === 'finding') findings.push(event.finding)
       options.emit?.(event)

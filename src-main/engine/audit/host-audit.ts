@@ -77,6 +77,8 @@ const hostReleaseSchema = z.object({
   latest: z.string().nullable(),
   /** The newest installable release is later than the pin. */
   outdated: z.boolean(),
+  /** The lowest release that leaves every standing advisory with a fix behind; null if none. */
+  fixFloor: z.string().nullable(),
   errors: z.array(z.string()),
 })
 

@@ -25,9 +25,7 @@ function recordsIn(value: unknown, where: string): OsvRecord[] {
   const list = Array.isArray(value) ? value : [value]
   return list.filter((record): record is OsvRecord => {
     const ok =
-      typeof record === 'object' &&
-      record !== null &&
-      typeof (record as OsvRecord).id === 'string'
+      typeof record === 'object' && record !== null && typeof (record as OsvRecord).id === 'string'
     if (!ok) throw new EngineError(`${where} holds something that is not an OSV record`)
     return true
   })

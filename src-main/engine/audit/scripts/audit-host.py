@@ -374,6 +374,7 @@ def audit_release(job, pin, upstream, projects, osv, web, web_real, packages):
         "newest": None,
         "latest": None,
         "outdated": False,
+        "fixFloor": None,
         "errors": [],
     }
     if version is None:
@@ -462,6 +463,12 @@ def audit_release(job, pin, upstream, projects, osv, web, web_real, packages):
         out["latest"] = latest[1] if latest else None
         out["outdated"] = newest is not None and newest > version
     out["vulnerabilities"] = None if vulns is None else with_fixes(vulns, version, newest)
+    floors = [
+        Version(v["fixVersion"])
+        for v in out["vulnerabilities"] or []
+        if v["fixVersion"] and not v["withdrawn"]
+    ]
+    out["fixFloor"] = str(max(floors)) if floors else None
     return out
 
 
