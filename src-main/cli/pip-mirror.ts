@@ -2,6 +2,8 @@ import { describeError } from '../engine/errors'
 import { HostKeyChangedError, UnknownHostKeyError } from '../engine/ssh/host-keys'
 import { SiteError } from '../engine/site'
 import { parseCliArgs, UsageError, USAGE, type CliOptions } from './args'
+import { audit } from './commands/audit'
+import { prune, update } from './commands/update-prune'
 import { doctor, repair } from './commands/doctor-repair'
 import { planOrApply } from './commands/plan-apply'
 import { schedule } from './commands/schedule'
@@ -28,6 +30,12 @@ async function dispatch(options: CliOptions): Promise<number> {
       return doctor(options, stdout)
     case 'repair':
       return repair(options, stdout)
+    case 'audit':
+      return audit(options, stdout)
+    case 'update':
+      return update(options, stdout)
+    case 'prune':
+      return prune(options, stdout)
   }
 }
 
