@@ -7,7 +7,7 @@ import type { RemoteHost } from '../ssh/remote-host'
 import { normalizeProjectName, type Site } from '../site'
 import { parsePinnedRequirements } from '../steps/pinned-requirements'
 import { describePinChange, diffPins, type PinChange } from './pin-diff'
-import { resolveUpgrade } from './resolve-upgrade'
+import { resolveUpgrade, targetCaps } from './resolve-upgrade'
 import { retainedAfterUpdate, retainedText } from './retained-pins'
 import {
   describeChoice,
@@ -151,14 +151,15 @@ export async function planUpdate(
         : null,
     })
   const notes = [`Updating ${describeChoice(choice)}.`]
+  const current = await advisories(pins.pinned.map(({ name, version }) => ({ name, version })))
   let fixes: SecurityFix[] = []
   if (choice.kind === 'security') {
-    const current = await advisories(pins.pinned.map(({ name, version }) => ({ name, version })))
     const found = securityFixes(current)
     fixes = found.fixes
     notes.push(...found.unfixable.map((line) => `cannot fix: ${line}`))
   }
   const flags = upgradeFlags(choice, fixes)
+  const caps = targetCaps(current.releases)
   const previous = { requirementsTxt: pins.pinnedText, retainedTxt: pins.retainedText }
   const unchangedPlan = (): UpdatePlan => ({
     choice,
@@ -176,7 +177,11 @@ export async function planUpdate(
     notes.push('No known vulnerability of a pin has a fix the site can install: nothing to update.')
     return unchangedPlan()
   }
-  const requirementsTxt = await resolveUpgrade(host, site.mirror, flags)
+  if (caps.length > 0)
+    notes.push(
+      `Kept to what the site's targets install: ${caps.join(', ')} (newer releases have no file for them)`,
+    )
+  const requirementsTxt = await resolveUpgrade(host, site.mirror, flags, caps)
   const newPins = parsePinnedRequirements(requirementsTxt)
   const diff = diffPins(pins.pinned, newPins)
   if (diff.changes.length === 0) {

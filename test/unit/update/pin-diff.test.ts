@@ -4,8 +4,10 @@ import { describePinChange, diffPins } from '../../../src-main/engine/update/pin
 import { retainedAfterUpdate, retainedText } from '../../../src-main/engine/update/retained-pins'
 import { upgradeFlags } from '../../../src-main/engine/update/upgrade-choice'
 import {
+  CONSTRAINTS_PLACEHOLDER,
   PREVIEW_PLACEHOLDER,
   resolveUpgradeArgv,
+  targetCaps,
 } from '../../../src-main/engine/update/resolve-upgrade'
 import { parseSite } from '../../../src-main/engine/site'
 
@@ -88,19 +90,31 @@ describe('the resolver flags of each upgrade choice', () => {
         serve: { listen: '10.0.0.5:8080' },
       },
     })
-    const argv = resolveUpgradeArgv(site.mirror, ['--upgrade'])
+    const argv = resolveUpgradeArgv(site.mirror, ['--upgrade'], true)
     expect(argv.slice(0, 2)).toEqual(['sh', '-c'])
     const args = argv.slice(4)
     expect(args[0]).toBe('/srv/pypi/requirements/requirements.txt')
     expect(args[1]).toBe(PREVIEW_PLACEHOLDER)
-    expect(args.slice(2, 5)).toEqual([
+    expect(args[2]).toBe(CONSTRAINTS_PLACEHOLDER)
+    expect(args.slice(3, 6)).toEqual([
       'env',
       'HTTP_PROXY=http://proxy.example:3128',
       'HTTPS_PROXY=http://proxy.example:3128',
     ])
     expect(args).toContain('--output-file')
     expect(args[args.indexOf('--output-file') + 1]).toBe(PREVIEW_PLACEHOLDER)
-    expect(args.at(-1)).toBe('--upgrade')
+    expect(args.slice(-3)).toEqual(['--upgrade', '--constraint', CONSTRAINTS_PLACEHOLDER])
     expect(args).toContain('/srv/pypi/requirements/requirements.in')
+    expect(resolveUpgradeArgv(site.mirror, ['--upgrade'], false)).not.toContain('--constraint')
+  })
+
+  it('caps a project at the newest release the targets install when a newer one has no file for them', () => {
+    expect(
+      targetCaps([
+        { name: 'alpha', newest: '1.2', latest: '2.0' },
+        { name: 'beta', newest: '2.0', latest: '2.0' },
+        { name: 'gamma', newest: null, latest: '1.0' },
+      ]),
+    ).toEqual(['alpha<=1.2'])
   })
 })
