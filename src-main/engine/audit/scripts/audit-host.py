@@ -137,6 +137,8 @@ def license_from_wheel(path):
             fields[key] = value.strip()
         elif key == "Classifier" and value.strip().startswith("License ::"):
             classifiers.append(value.strip())
+    if not (fields["License-Expression"] or fields["License"] or classifiers):
+        return None
     return {
         "expression": fields["License-Expression"] or None,
         "text": fields["License"] or None,

@@ -14,7 +14,7 @@ for p in "$@"; do
     "$web"/packages/*|"$web"/simple/*/index.html|"$web"/simple/*/index.v1_html|"$web"/simple/*/index.v1_json|"$web"/json/*|"$web"/pypi/*/json) ;;
     *) echo "refused $p: not something a prune deletes"; status=1; continue ;;
   esac
-  case /$p/ in
+  case $p/ in
     */../*|*/./*|*//*) echo "refused $p: a relative or empty path component"; status=1; continue ;;
   esac
   if [ -L "$p" ]; then echo "refused $p: a symbolic link"; status=1; continue; fi
