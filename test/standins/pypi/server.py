@@ -11,7 +11,9 @@ JSON API), bandersnatch 7.x/8.x (PEP 691 JSON simple index + JSON API), pip and 
   GET  /simple/ , /simple/<project>/  PEP 503 HTML or PEP 691 JSON, by Accept (or ?format=)
   GET  /packages/xx/yy/<rest>/<file>  the files, and <file>.metadata (PEP 658)
 
-Usage: server.py --wheels DIR [--host 127.0.0.1] [--port 0]
+Licences, yanks and advisories of the JSON API come from `--advisories FILE` (advisories.py).
+
+Usage: server.py --wheels DIR [--host 127.0.0.1] [--port 0] [--advisories FILE]
 The first line on stdout is the bound port. Requests are logged to stderr.
 """
 
