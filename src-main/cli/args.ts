@@ -41,7 +41,7 @@ export interface CliOptions {
   sbom: string | undefined
   /** audit, update: an OSV export on this machine, instead of the JSON API's advisories. */
   osv: string | undefined
-  /** audit, update: ask the upstream nothing (the mirror's saved JSON instead). */
+  /** audit: ask the upstream nothing (the mirror's saved JSON instead). */
   offline: boolean
   /** update: only pins with a known vulnerability that a newer release fixes. */
   securityOnly: boolean
