@@ -36,3 +36,13 @@ if [ ! -x "$venv/bin/bandersnatch" ] || [ ! -x "$venv/bin/pip-compile" ] || [ ! 
   /usr/bin/python3 -m venv "$venv"
   "$venv/bin/pip" install -q 'bandersnatch==6.6.0' pip-tools uv
 fi
+
+# CycloneDX's own validator (cyclonedx-python-lib with its validation extra), for the audit's
+# SBOM tests: the same venv test/testbed/sbom-validator.ts uses.
+sbom_venv=.cache/sbom-validator-venv
+if ! "$sbom_venv/bin/python" -c 'import cyclonedx.validation.json' 2>/dev/null; then
+  echo "==> Python venv with cyclonedx-python-lib[validation] in $sbom_venv"
+  mkdir -p .cache
+  /usr/bin/python3 -m venv --clear "$sbom_venv"
+  "$sbom_venv/bin/pip" install -q 'cyclonedx-python-lib[validation]==11.12.0'
+fi

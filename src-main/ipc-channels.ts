@@ -34,6 +34,7 @@ export const INVOKE_CHANNELS = [
   'dashboard:health',
   'dashboard:plan',
   'dashboard:apply',
+  'dashboard:audit',
   'schedule:status',
   'history:list',
   'history:get',

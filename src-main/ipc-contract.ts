@@ -10,6 +10,7 @@ import {
   siteIdSchema,
 } from './ipc-dashboard-schemas'
 import { runModeSchema } from './ipc-engine-schemas'
+import { auditReportViewSchema } from './ipc-audit-schemas'
 import {
   historyExportSchema,
   historyQuerySchema,
@@ -39,6 +40,7 @@ import { savedSiteViewSchema, siteImportReviewSchema, siteListSchema } from './i
  */
 
 export type { EventChannel, InvokeChannel } from './ipc-channels'
+export type * from './ipc-audit-schemas'
 export type * from './ipc-dashboard-schemas'
 export type * from './ipc-engine-schemas'
 export type * from './ipc-history-schemas'
@@ -193,6 +195,14 @@ export const invokeContract = {
   'dashboard:apply': {
     request: z.strictObject({ siteId: siteIdSchema, request: dashboardRequestSchema }),
     response: runStartOutcomeSchema,
+  },
+  /**
+   * Audits what the mirror serves (hashes on the host, the upstream's JSON API from the host):
+   * reads only.
+   */
+  'dashboard:audit': {
+    request: z.strictObject({ siteId: siteIdSchema }),
+    response: auditReportViewSchema,
   },
   'schedule:status': {
     request: z.strictObject({ siteId: siteIdSchema }),

@@ -2,6 +2,7 @@ import { z } from 'zod'
 import { dashboardActionRequestSchema } from './engine/actions/dashboard-request'
 import { scheduleSchema } from './engine/schedule/schedule'
 import { siteSchema } from './engine/site'
+import { pruneViewSchema, updatePlanViewSchema } from './ipc-audit-schemas'
 import {
   changeViewSchema,
   errorViewSchema,
@@ -36,6 +37,8 @@ export const DASHBOARD_ACTION_IDS = [
   'remove-mirror',
   'set-schedule',
   'remove-schedule',
+  'update',
+  'prune',
 ] as const
 export const dashboardActionIdSchema = z.enum(DASHBOARD_ACTION_IDS)
 
@@ -141,6 +144,10 @@ export const actionPlanViewSchema = z.object({
   deletes: z.array(shortText),
   findings: z.array(findingSchema),
   error: errorViewSchema.nullable(),
+  /** An update's pin diff and advisories; null for the other actions. */
+  update: updatePlanViewSchema.nullable(),
+  /** What a prune deletes; null for the other actions. */
+  prune: pruneViewSchema.nullable(),
 })
 
 export const activeDashboardRunSchema = z.object({

@@ -5,6 +5,7 @@ import type { ActionPlan } from '../engine/actions/site-action'
 import type { DashboardJob } from './dashboard-job'
 import { printableDeep } from '../engine/printable'
 import { changeView, findingView } from './engine-views'
+import { pruneView, updatePlanView } from './audit-views'
 
 /*
  * The dashboard's engine values as the renderer is sent them, host text printable only (see
@@ -32,6 +33,8 @@ export function actionPlanView(
     changes: plan.changes.map(changeView),
     notes: printableDeep(plan.notes),
   }))
+  const update = planned?.steps.find((step) => step.update)?.update
+  const prune = planned?.steps.find((step) => step.prune)?.prune
   return {
     action: job.action,
     title: job.title,
@@ -41,5 +44,7 @@ export function actionPlanView(
     deletes: printableDeep(planned?.deletes ?? []),
     findings: (planned?.findings ?? []).map(findingView),
     error: error ?? (planned?.error ? printableDeep({ message: planned.error }) : null),
+    update: update ? updatePlanView(update) : null,
+    prune: prune ? pruneView(prune) : null,
   }
 }

@@ -8,8 +8,11 @@ import { commandLine } from '../engine/remote/quote'
 import { readScheduleStatus } from '../engine/schedule/schedule-status'
 import type { Site, SshTarget } from '../engine/site'
 import type { RemoteHost } from '../engine/ssh/remote-host'
+import { auditMirror } from '../engine/audit/audit-mirror'
+import { auditReportView } from './audit-views'
 import type {
   ActionPlanView,
+  AuditReportView,
   ActiveDashboardRun,
   DashboardRequest,
   DashboardRunRecord,
@@ -53,6 +56,8 @@ const ACTION_TITLES: Record<DashboardRequest['action'], string> = {
   'remove-mirror': 'Remove the mirror',
   'set-schedule': 'Schedule syncs',
   'remove-schedule': 'Remove the sync schedule',
+  update: 'Update pins',
+  prune: 'Prune releases no longer pinned',
 }
 
 /**
@@ -90,6 +95,13 @@ export class SiteDashboard {
       { release: (host) => (host === mirror ? undefined : host.close()) },
     )
     return redactDeep(siteHealthView(health), this.deps.redact())
+  }
+
+  /** What the mirror serves, checked (reads only): hashes, yanks, licences, advisories. */
+  async audit(siteId: string): Promise<AuditReportView> {
+    const site = await this.load(siteId)
+    const report = await auditMirror(this.requireHost(site), site)
+    return redactDeep(auditReportView(report), this.deps.redact())
   }
 
   async scheduleStatus(siteId: string): Promise<ScheduleStatusView> {

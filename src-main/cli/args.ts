@@ -8,6 +8,9 @@ export const COMMANDS = [
   'status',
   'cancel-sync',
   'schedule',
+  'audit',
+  'update',
+  'prune',
 ] as const
 export type CommandName = (typeof COMMANDS)[number]
 
@@ -36,6 +39,18 @@ export interface CliOptions {
   daily: string | undefined
   remove: boolean
   show: boolean
+  /** audit: what else than a blocker makes it exit non-zero (`vulnerable`, `yanked`). */
+  failOn: ('vulnerable' | 'yanked')[]
+  /** audit: write a CycloneDX 1.5 JSON SBOM here. */
+  sbom: string | undefined
+  /** audit, update: an OSV export on this machine, instead of the JSON API's advisories. */
+  osv: string | undefined
+  /** audit: ask the upstream nothing (the mirror's saved JSON instead). */
+  offline: boolean
+  /** update: only pins with a known vulnerability that a newer release fixes. */
+  securityOnly: boolean
+  /** update: only these projects (and what they need). */
+  projects: string[]
 }
 
 export class UsageError extends Error {
@@ -55,6 +70,12 @@ Commands:
   cancel-sync  stop a sync that is running on the mirror host
   schedule     sync the mirror periodically on its host (a systemd timer, else a cron entry):
                --every 6h | --every 30m | --daily 03:00 | --remove | --show
+  audit        what the mirror serves, checked: each file's sha256 on the host against the
+               upstream's, yanked releases, licences, known vulnerabilities, what is outdated
+               (--json, --sbom FILE, --fail-on vulnerable|yanked, --osv PATH, --offline)
+  update       resolve again with newer releases, shown as a pin diff with its advisories,
+               then sync and verify: all pins, --security-only, or --project NAME (repeatable)
+  prune        delete the files of releases an update replaced (listed first, then confirmed)
 
 Options:
   --site FILE              the site description (JSON)
@@ -79,12 +100,24 @@ Options:
   --daily HH:MM            schedule: sync once a day at this time (the host's local time)
   --remove                 schedule: take the schedule off the host
   --show                   schedule: show the schedule and how the last syncs went
+  --sbom FILE              audit: also write a CycloneDX 1.5 JSON SBOM of what the mirror serves
+  --fail-on WHAT           audit: also exit 6 on a known vulnerability (vulnerable) or a
+                           yanked release (yanked); repeatable
+  --osv PATH               audit, update: advisories from an OSV export on this machine (osv.dev's
+                           PyPI all.zip, a directory of records, or one .json) instead of the
+                           upstream's JSON API
+  --offline                audit: ask the upstream nothing; digests, yanks and releases from
+                           the mirror's own copy of the JSON API (as of its last sync)
+  --security-only          update: only pins with a known vulnerability a newer release fixes
+  --project NAME           update: only this project and what it needs (repeatable)
 
 Secrets come from the environment, never from the site file:
   PIP_MIRROR_SSH_PASSWORD, PIP_MIRROR_SUDO_PASSWORD, PIP_MIRROR_KEY_PASSPHRASE
 
 Exit codes: 0 done and verified, 1 failed, 2 invalid input, 3 host key not trusted,
-  4 the plan is stale: a host changed since the plan was made (nothing was applied).
+  4 the plan is stale: a host changed since the plan was made (nothing was applied);
+  audit: 5 a blocker (a file whose sha256 does not match, or that cannot be read), 6 what
+  --fail-on names was found.
 `
 
 export function parseCliArgs(argv: readonly string[]): CliOptions {
@@ -112,6 +145,12 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
         daily: { type: 'string' },
         remove: { type: 'boolean', default: false },
         show: { type: 'boolean', default: false },
+        'fail-on': { type: 'string', multiple: true, default: [] },
+        sbom: { type: 'string' },
+        osv: { type: 'string' },
+        offline: { type: 'boolean', default: false },
+        'security-only': { type: 'boolean', default: false },
+        project: { type: 'string', multiple: true, default: [] },
       },
       strict: true,
       allowPositionals: false,
@@ -134,6 +173,16 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
       throw new UsageError(
         `--accept-host-key wants a fingerprint such as SHA256:${'x'.repeat(43)}, not "${fp}"`,
       )
+  const failOn = (values['fail-on'] ?? []).flatMap((v) => v.split(','))
+  for (const what of failOn)
+    if (what !== 'vulnerable' && what !== 'yanked')
+      throw new UsageError(`--fail-on takes "vulnerable" or "yanked", not "${what}"`)
+  if (values['security-only'] && (values.project ?? []).length > 0)
+    throw new UsageError('update takes --security-only or --project, not both')
+  if (values.offline && command === 'update')
+    throw new UsageError(
+      'update resolves against the upstream, which --offline rules out: the mirror host must reach it (set "proxy" in the site if it needs one)',
+    )
   return {
     command: command as CommandName,
     site: values.site ?? '',
@@ -152,5 +201,11 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
     daily: values.daily,
     remove: values.remove ?? false,
     show: values.show ?? false,
+    failOn: failOn as CliOptions['failOn'],
+    sbom: values.sbom,
+    osv: values.osv,
+    offline: values.offline ?? false,
+    securityOnly: values['security-only'] ?? false,
+    projects: values.project ?? [],
   }
 }

@@ -4,6 +4,8 @@ import { escapeHidden, printable } from '../engine/printable'
 import { HostKeyChangedError, UnknownHostKeyError } from '../engine/ssh/host-keys'
 import { SiteError } from '../engine/site'
 import { parseCliArgs, UsageError, USAGE, type CliOptions } from './args'
+import { audit } from './commands/audit'
+import { prune, update } from './commands/update-prune'
 import { doctor, repair } from './commands/doctor-repair'
 import { EXIT_STALE_PLAN, planOrApply } from './commands/plan-apply'
 import { schedule } from './commands/schedule'
@@ -32,6 +34,12 @@ async function dispatch(options: CliOptions): Promise<number> {
       return doctor(options, stdout)
     case 'repair':
       return repair(options, stdout)
+    case 'audit':
+      return audit(options, stdout)
+    case 'update':
+      return update(options, stdout)
+    case 'prune':
+      return prune(options, stdout)
   }
 }
 

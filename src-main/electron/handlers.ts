@@ -88,6 +88,7 @@ export function createHandlers(deps: HandlerDeps): InvokeHandlers {
       (await openSite(siteId)).dashboard.plan(siteId, request),
     'dashboard:apply': async ({ siteId, request }) =>
       (await openSite(siteId)).dashboard.apply(siteId, request),
+    'dashboard:audit': async ({ siteId }) => (await openSite(siteId)).dashboard.audit(siteId),
     'schedule:status': async ({ siteId }) =>
       (await openSite(siteId)).dashboard.scheduleStatus(siteId),
     // Recorded host output is shown printable only (see engine/printable.ts).

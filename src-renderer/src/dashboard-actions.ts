@@ -36,4 +36,13 @@ export const ACTIONS: Record<DashboardActionId, { title: string; what: string; d
       title: 'Remove the sync schedule',
       what: 'Take the periodic sync off the host.',
     },
+    update: {
+      title: 'Update pins',
+      what: 'Resolve again with newer releases (all, security fixes only, or the projects you name), shown as a pin diff with its advisories; then sync and verify. Replaced releases stay served until you prune them.',
+    },
+    prune: {
+      title: 'Prune releases no longer pinned',
+      what: 'Delete the files of releases an update replaced, listed one by one before anything goes; then sync and verify.',
+      danger: true,
+    },
   }

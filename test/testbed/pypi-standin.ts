@@ -101,7 +101,13 @@ export async function buildStandinWheels(dir: string): Promise<string[]> {
 
 /** Starts server.py on a free port and resolves once it prints that port. */
 export async function startPypiStandin(
-  options: { host?: string; wheelsDir?: string; fileDelaySeconds?: number } = {},
+  options: {
+    host?: string
+    wheelsDir?: string
+    fileDelaySeconds?: number
+    /** Licences, yanks and advisories the JSON API reports (see standin-advisories.ts). */
+    advisoriesFile?: string
+  } = {},
 ): Promise<PypiStandin> {
   const host = options.host ?? '127.0.0.1'
   const wheelsDir = options.wheelsDir ?? (await standinWheels())
@@ -119,6 +125,7 @@ export async function startPypiStandin(
       '0',
       '--file-delay',
       String(options.fileDelaySeconds ?? 0),
+      ...(options.advisoriesFile ? ['--advisories', options.advisoriesFile] : []),
     ],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   )

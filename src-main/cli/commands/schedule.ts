@@ -1,6 +1,7 @@
 import {
   applyAction,
   planAction,
+  type ActionPlan,
   removeScheduleAction,
   setScheduleAction,
   type SiteAction,
@@ -94,8 +95,10 @@ export async function schedule(options: CliOptions, out: Output): Promise<number
       ? (event: RunEvent): void => out.write(`${JSON.stringify(event)}\n`)
       : humanRenderer(out, { showOutput: true })
     const action = actionFor(site, request)
+    let shown: ActionPlan | undefined
     if (!options.yes) {
       const plan = await planAction(host, action, { emit })
+      shown = plan
       if (plan.error) return 1
       if (plan.changeCount === 0) out.write('\nThe plan makes no changes; applying verifies it.\n')
       else if (!(await confirmOnTerminal('Apply these changes?'))) {
@@ -107,12 +110,13 @@ export async function schedule(options: CliOptions, out: Output): Promise<number
       host.label,
       emit,
     )
-    const { summary } = await applyAction(host, action, { emit: recorded.emit }).catch(
-      async (error: unknown) => {
-        await recorded.finish(failedWith(error))
-        throw error
-      },
-    )
+    const { summary } = await applyAction(host, action, {
+      emit: recorded.emit,
+      ...(shown ? { plan: shown.plan } : {}),
+    }).catch(async (error: unknown) => {
+      await recorded.finish(failedWith(error))
+      throw error
+    })
     await recorded.finish()
     out.write(
       options.json

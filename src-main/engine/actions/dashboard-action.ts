@@ -7,6 +7,8 @@ import { dashboardActionRequestSchema, type DashboardActionRequest } from './das
 import type { SiteAction } from './site-action'
 import { syncNowAction } from './sync-now'
 import { updateBandersnatchAction } from './update-bandersnatch'
+import { pruneAction } from '../prune/prune-action'
+import { updateAction } from '../update/update-action'
 
 export { dashboardActionRequestSchema, type DashboardActionRequest }
 
@@ -28,5 +30,9 @@ export function dashboardAction(site: Site, request: DashboardActionRequest): Si
       return setScheduleAction(site, checked.schedule)
     case 'remove-schedule':
       return removeScheduleAction(site)
+    case 'update':
+      return updateAction(site, { choice: checked.choice, expectDigest: checked.expectDigest })
+    case 'prune':
+      return pruneAction(site, checked.expectDigest)
   }
 }

@@ -1,5 +1,13 @@
 import { z } from 'zod'
 import { scheduleSchema } from '../schedule/schedule'
+import { upgradeChoiceSchema } from '../update/upgrade-choice'
+
+/** The digest of the plan the operator was shown (update, prune): apply refuses anything else. */
+const planDigest = z
+  .string()
+  .regex(/^[0-9a-f]{64}$/, 'must be a plan digest')
+  .nullable()
+  .default(null)
 
 /**
  * What the dashboard asks for, as one validated shape (for the IPC boundary). Kept apart from
@@ -21,6 +29,12 @@ export const dashboardActionRequestSchema = z.discriminatedUnion('action', [
   }),
   z.strictObject({ action: z.literal('set-schedule'), schedule: scheduleSchema }),
   z.strictObject({ action: z.literal('remove-schedule') }),
+  z.strictObject({
+    action: z.literal('update'),
+    choice: upgradeChoiceSchema,
+    expectDigest: planDigest,
+  }),
+  z.strictObject({ action: z.literal('prune'), expectDigest: planDigest }),
 ])
 
 export type DashboardActionRequest = z.input<typeof dashboardActionRequestSchema>

@@ -5,6 +5,8 @@ import { failedRun, planSummary, type RunEvent, type RunSummary } from '../run'
 import type { Site } from '../site'
 import type { RemoteHost } from '../ssh/remote-host'
 import type { Change, Finding, Step } from '../steps/step'
+import type { PruneTargets } from '../prune/prune-targets'
+import type { UpdatePlan } from '../update/update-plan'
 import { removeMirrorStep } from './remove-mirror'
 
 export type ActionId =
@@ -15,6 +17,8 @@ export type ActionId =
   | 'remove-mirror'
   | 'set-schedule'
   | 'remove-schedule'
+  | 'update'
+  | 'prune'
 
 /** A dashboard action: steps planned as one plan, which is shown, then executed as shown. */
 export interface SiteAction {
@@ -43,6 +47,10 @@ export interface PlannedStep {
   title: string
   changes: Change[]
   notes: string[]
+  /** An update's plan as data (its pin diff and advisories), from the update-pins step. */
+  update?: UpdatePlan
+  /** What a prune deletes, as data, from its first step. */
+  prune?: PruneTargets
 }
 
 /** What an action would do, shown before it runs; `plan` is what applyAction executes. */
@@ -68,6 +76,15 @@ export interface ActionOutcome {
   site: Site
 }
 
+/** What an update's or a prune's step hands on, for the page (see UpdatePinsOutputs, PruneOutputs). */
+function actionData(outputs: unknown): Pick<PlannedStep, 'update' | 'prune'> {
+  const data = (outputs ?? {}) as { update?: UpdatePlan; prune?: PruneTargets }
+  return {
+    ...(data.update ? { update: data.update } : {}),
+    ...(data.prune ? { prune: data.prune } : {}),
+  }
+}
+
 /** Plans the action: every step's plan from one read of the host, touching nothing. */
 export async function planAction(
   host: RemoteHost,
@@ -82,15 +99,22 @@ export async function planAction(
     (event) => options.emit?.(event),
   )
   const removal = plan.planned.find((step) => step.id === removeMirrorStep.id)
+  const pruned = plan.planned.flatMap((step) => actionData(step.outputs).prune?.paths ?? [])
   return {
     action: action.id,
     title: action.title,
     host: host.label,
-    steps: plan.planned.map(({ id, title, changes, notes }) => ({ id, title, changes, notes })),
+    steps: plan.planned.map(({ id, title, changes, notes, outputs }) => ({
+      id,
+      title,
+      changes,
+      notes,
+      ...actionData(outputs),
+    })),
     changeCount: plan.planned.reduce((n, s) => n + s.changes.length, 0),
     deletes: plan.error
       ? []
-      : ((removal?.outputs as { paths?: string[] } | undefined)?.paths ?? []),
+      : [...((removal?.outputs as { paths?: string[] } | undefined)?.paths ?? []), ...pruned],
     findings: plan.planned.flatMap((step) => step.findings),
     error: plan.error?.message ?? null,
     plan,

@@ -16,6 +16,12 @@ export interface BandersnatchConfInput {
   /** The directory on the host that holds the pinned, fully resolved requirements file. */
   requirementsDir: string
   requirementsFileName: string
+  /**
+   * A glob (in requirementsDir) of more pinned files to mirror beside it: the releases an update
+   * replaced, served until a prune. A glob, so that no file is needed (a missing file listed by
+   * name stops bandersnatch).
+   */
+  retainedRequirementsGlob?: string
   /** Platforms whose wheels are kept; the others are left out of the mirror. */
   platforms: readonly MirrorPlatform[]
   /** Python versions the workers run, such as "3.11". */
@@ -85,7 +91,12 @@ export function renderBandersnatchConf(input: BandersnatchConfInput): string {
     '',
     '[allowlist]',
     iniSetting('requirements_path', 'requirementsDir', requirementsDir),
-    iniList('requirements', 'requirementsFileName', [requirementsFileName]),
+    iniList('requirements', 'requirementsFileName', [
+      requirementsFileName,
+      ...(input.retainedRequirementsGlob === undefined
+        ? []
+        : [retainedGlob(input.retainedRequirementsGlob)]),
+    ]),
     '',
     '[blocklist]',
     iniList('platforms', 'platforms', blocklist),
@@ -127,6 +138,16 @@ function requirementsFile(value: string): string {
       `${JSON.stringify(value)} must be a plain file name such as "requirements.txt"`,
     )
   }
+  return value
+}
+
+/** A file-name glob that can only match a requirements file: `retained*.txt`. */
+function retainedGlob(value: string): string {
+  if (!/^[A-Za-z0-9._+@-]*\*[A-Za-z0-9._+@-]*\.txt$/.test(value))
+    throw new ConfigInputError(
+      'retainedRequirementsGlob',
+      `${JSON.stringify(value)} must be one file-name glob such as "retained*.txt"`,
+    )
   return value
 }
 

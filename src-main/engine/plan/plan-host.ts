@@ -53,6 +53,7 @@ export async function planSteps(
           host,
           state,
           facts: state.facts,
+          earlierChanges: planned.flatMap((earlier) => earlier.changes),
           signal,
           output: <O>(earlier: Step<O, unknown>) => outputs.get(earlier.id) as O | undefined,
           log: (line) => emit({ type: 'log', step: step.id, stream: 'info', line }),

@@ -17,6 +17,8 @@ export function bandersnatchConfFor(mirror: MirrorSite): string {
     workers: mirror.syncWorkers,
     requirementsDir: layout.requirementsDir,
     requirementsFileName: layout.requirementsFileName,
+    // Pins an update replaced stay mirrored until a prune (src-main/engine/update, prune).
+    retainedRequirementsGlob: layout.retainedGlob,
     platforms: mirror.platforms,
     pythonVersions: mirror.pythonVersions,
   })

@@ -9,8 +9,7 @@ import { plannedSyncState, syncStateRead } from './probes'
 import { requirementsInText, resolutionStamp } from './resolve-requirements'
 
 /** The stamp beside requirements.txt: what the resolution was made from. */
-export const resolvedStampPath = (site: Site): string =>
-  `${mirrorLayout(site.mirror).state}/resolved-stamp`
+export const resolvedStampPath = (site: Site): string => mirrorLayout(site.mirror).resolvedStamp
 
 export function wantedResolutionStamp(site: Site): string {
   return `${resolutionStamp(site.mirror, requirementsInText(mirrorRequirements(site)))}\n`

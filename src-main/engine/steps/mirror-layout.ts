@@ -25,6 +25,14 @@ export function mirrorLayout(mirror: Pick<MirrorSite, 'directory'>) {
     syncExit: `${state}/sync.exit`,
     /** sha256 of the config and requirements that the last successful sync mirrored. */
     syncedInputs: `${state}/synced-inputs`,
+    /** What the requirements.txt on the host was resolved from (see steps/requirements.ts). */
+    resolvedStamp: `${state}/resolved-stamp`,
+    /**
+     * Pins an update replaced or dropped, still mirrored and served (bandersnatch reads this file
+     * beside requirements.txt, by the glob below) until the operator prunes them.
+     */
+    retainedTxt: `${dir}/requirements/retained.txt`,
+    retainedGlob: 'retained*.txt',
   }
 }
 

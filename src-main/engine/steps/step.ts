@@ -45,6 +45,8 @@ export interface PlanContext extends StepContextBase {
   /** Everything the steps' `reads` asked for, read in one batch before any step planned. */
   state: HostState
   facts: HostFacts
+  /** The changes earlier steps of this plan make (a sync is needed when they touch its inputs). */
+  earlierChanges: readonly Change[]
 }
 
 export interface VerifyContext extends StepContextBase {

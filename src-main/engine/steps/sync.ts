@@ -9,7 +9,6 @@ import { mirrorCurrentReads, syncIsCurrent } from './mirror-current'
 import { BANDERSNATCH, mirrorLayout, type MirrorLayout } from './mirror-layout'
 import { parsePinnedRequirements } from './pinned-requirements'
 import { plannedSyncState } from './probes'
-import { requirementsStep } from './requirements'
 import prepareSync from './scripts/prepare-sync.sh?raw'
 import recordSyncedInputs from './scripts/record-synced-inputs.sh?raw'
 import missingIndexPages from './scripts/missing-index-pages.sh?raw'
@@ -44,6 +43,11 @@ export function syncChanges(
   ]
 }
 
+function touches(change: Change, paths: readonly string[]): boolean {
+  if (change.kind === 'file') return paths.includes(change.path)
+  return change.kind === 'command' && change.argv.some((arg) => paths.includes(arg))
+}
+
 /** The sync step's plan; `force` syncs even a current mirror (what the upstream changed since). */
 export function planSync(ctx: PlanContext, force: boolean): { changes: Change[]; notes: string[] } {
   const layout = mirrorLayout(ctx.site.mirror)
@@ -59,7 +63,10 @@ export function planSync(ctx: PlanContext, force: boolean): { changes: Change[];
       ],
       notes: [],
     }
-  const resolves = ctx.output(requirementsStep)?.resolves ?? false
+  // The config or the pins change earlier in this plan: the mirror needs a sync whatever it holds.
+  const resolves = ctx.earlierChanges.some((change) =>
+    touches(change, [layout.conf, layout.requirementsTxt]),
+  )
   if (!force && !resolves && syncIsCurrent(ctx.state, ctx.site, ctx.host.label))
     return { changes: [], notes: ['the mirror already holds the current requirements'] }
   const txt = ctx.state.text(layout.requirementsTxt, ctx.host.label) ?? ''

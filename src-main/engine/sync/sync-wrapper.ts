@@ -54,7 +54,8 @@ fi
 if [ -e "$log" ]; then mv -f -- "$log" "$log.1"; fi
 rm -f -- "$exitfile"
 echo "=== sync started $started ===" >> "$log"
-filter=$(cat -- "$conf" "$requirements" 2>/dev/null | cksum)
+# retained*.txt: pins an update replaced, mirrored until a prune (absent on most mirrors).
+filter=$(cat -- "$conf" "$requirements" "\${requirements%/*}"/retained*.txt 2>/dev/null | cksum)
 if [ "$filter" != "$(cat -- "$checked" 2>/dev/null)" ]; then
   echo "=== the config or the requirements changed: checking every project ===" >> "$log"
   rm -f -- "$status" "$todo"

@@ -11,7 +11,9 @@ JSON API), bandersnatch 7.x/8.x (PEP 691 JSON simple index + JSON API), pip and 
   GET  /simple/ , /simple/<project>/  PEP 503 HTML or PEP 691 JSON, by Accept (or ?format=)
   GET  /packages/xx/yy/<rest>/<file>  the files, and <file>.metadata (PEP 658)
 
-Usage: server.py --wheels DIR [--host 127.0.0.1] [--port 0]
+Licences, yanks and advisories of the JSON API come from `--advisories FILE` (advisories.py).
+
+Usage: server.py --wheels DIR [--host 127.0.0.1] [--port 0] [--advisories FILE]
 The first line on stdout is the bound port. Requests are logged to stderr.
 """
 
@@ -30,6 +32,7 @@ from xmlrpc.server import SimpleXMLRPCDispatcher
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from advisories import Advisories, apply_overlay  # noqa: E402
 from catalog import Catalog  # noqa: E402
 from views import (  # noqa: E402
     changelog_since,
@@ -99,6 +102,7 @@ class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server_version = "pypi-standin/1"
     catalog: Catalog
+    advisories: Advisories = Advisories(None)
     dispatcher: SimpleXMLRPCDispatcher
     rpc_method = ""
     file_delay = 0.0
@@ -168,13 +172,13 @@ class Handler(BaseHTTPRequestHandler):
         data = project_json(self.catalog, project, self.base_url())
         if data is None:
             return self.not_found()
-        self.send_json(data, serial=data["last_serial"])
+        self.send_json(apply_overlay(data, self.advisories), serial=data["last_serial"])
 
     def pypi_version_json(self, project: str, version: str) -> None:
         data = version_json(self.catalog, project, version, self.base_url())
         if data is None:
             return self.not_found()
-        self.send_json(data, serial=data["last_serial"])
+        self.send_json(apply_overlay(data, self.advisories), serial=data["last_serial"])
 
     def simple(self, project: str | None, query: dict[str, list[str]]) -> None:
         answer = negotiate(self.headers.get("Accept"), (query.get("format") or [None])[0])
@@ -237,8 +241,10 @@ def main() -> int:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", default=0, type=int, help="0 picks a free port")
     parser.add_argument("--file-delay", default=0.0, type=float, help="seconds to wait before each file")
+    parser.add_argument("--advisories", type=Path, help="licences, yanks, vulnerabilities (JSON)")
     args = parser.parse_args()
     Handler.file_delay = args.file_delay
+    Handler.advisories = Advisories(args.advisories)
 
     Handler.catalog = Catalog(args.wheels)
     Handler.dispatcher = make_dispatcher(Handler.catalog)
