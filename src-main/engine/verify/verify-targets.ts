@@ -1,0 +1,78 @@
+import { EngineError } from '../errors'
+import { mirrorUrl } from '../site'
+import type { StepContext } from '../steps/step'
+import { fetchFromHost } from './fetch-index'
+import { failingCells, type TargetMatrix } from './matrix-types'
+import { matrixLines } from './matrix-text'
+import { proveTargets, type TargetProof } from './prove-targets'
+
+/** Where the verify step leaves the matrix for the CLI and the app (the run's shared map). */
+export const TARGET_MATRIX = 'targetMatrix'
+
+/** At most this many failing cells become findings; the log and the matrix carry all of them. */
+const MAX_FINDINGS = 40
+
+async function requireIndex(ctx: StepContext): Promise<void> {
+  const base = `${mirrorUrl(ctx.site.mirror)}/simple/`
+  const [root] = (await fetchFromHost(ctx.host, 'HEAD', [base])).results
+  if (root?.status === 200) return
+  throw new EngineError(
+    `${base} answers ${root?.status ? `HTTP ${root.status}` : `nothing (${root?.error ?? 'no answer'})`}`,
+    {
+      host: ctx.host.label,
+      hint:
+        root?.status === 403
+          ? 'run `pip-mirror doctor` to find the permission that blocks nginx'
+          : 'check that nginx runs and serves this address',
+    },
+  )
+}
+
+function summary(matrix: TargetMatrix): { needed: number; failing: number } {
+  let needed = 0
+  for (const row of matrix.rows)
+    if (row.role === 'requirement')
+      needed += row.cells.filter((c) => c.state !== 'not-needed').length
+  return { needed, failing: matrix.failures }
+}
+
+/**
+ * The verify step's proof: every pin on every target of the site, from the mirror's index. Logs
+ * the matrix, makes each failing cell a finding (pin, target, reason, fix), and fails the step
+ * when a needed cell fails.
+ */
+export async function verifyTargets(ctx: StepContext): Promise<TargetProof> {
+  await requireIndex(ctx)
+  const proof = await proveTargets(ctx.host, ctx.site.mirror)
+  const { matrix, cost } = proof
+  ctx.shared.set(TARGET_MATRIX, matrix)
+  for (const line of matrixLines(matrix)) ctx.log(line)
+  const failing = failingCells(matrix)
+  for (const { row, cell, target } of failing.slice(0, MAX_FINDINGS))
+    ctx.finding({
+      severity: 'blocker',
+      title: `${row.name}==${row.version} does not install on ${target.label}`,
+      evidence: cell.reason,
+      fix: cell.fix ?? '',
+    })
+  const { needed } = summary(matrix)
+  const index = `${mirrorUrl(ctx.site.mirror)}/simple`
+  const how = `from its index: ${cost.pages} pages, ${cost.files} files asked (HEAD), no file downloaded`
+  if (failing.length > 0) {
+    const first = failing
+      .slice(0, 3)
+      .map(({ row, target }) => `${row.name}==${row.version} on ${target.label}`)
+      .join(', ')
+    throw new EngineError(
+      `${failing.length} of ${needed} needed pin × target cells do not install from the mirror: ${first}${failing.length > 3 ? ', …' : ''}`,
+      {
+        host: ctx.host.label,
+        hint: failing[0]?.cell.fix ?? 'read the matrix above: each failing cell says its fix',
+      },
+    )
+  }
+  ctx.log(
+    `All ${matrix.rows.length} pinned releases install from ${index} on each of the ${matrix.targets.length} targets where they are needed (${needed} cells), proven ${how}`,
+  )
+  return proof
+}
