@@ -2,7 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { readFile } from 'node:fs/promises'
+import { runSteps } from '../../src-main/engine/run'
 import { parseSite, type MirrorSite } from '../../src-main/engine/site'
+import { requirementsStep } from '../../src-main/engine/steps/requirements'
+import { workerToolsStep } from '../../src-main/engine/steps/worker-tools'
 import { RemoteHost } from '../../src-main/engine/ssh/remote-host'
 import { mirrorLayout } from '../../src-main/engine/steps/mirror-layout'
 import { buildSystemsPath } from '../../src-main/engine/verify/build-systems-file'
@@ -12,7 +16,12 @@ import { platformTags } from '../../src-main/engine/verify/tags'
 import { siteTargets, type Target } from '../../src-main/engine/verify/targets'
 import { addBuildBackendWheels, addStandinSdist, addStandinWheel } from '../testbed/extra-wheel'
 import { execFileAsync } from '../testbed/processes'
-import { buildStandinWheels, ensureToolsVenv, standinClientEnv } from '../testbed/pypi-standin'
+import {
+  buildStandinWheels,
+  ensureToolsVenv,
+  standinClientEnv,
+  startPypiStandin,
+} from '../testbed/pypi-standin'
 import { startServedMirror, type ServedMirror } from '../testbed/served-mirror'
 import { makeClientKey, startSshd, type TestSshd } from '../testbed/sshd'
 
@@ -44,11 +53,12 @@ let host: RemoteHost
 let site: MirrorSite
 let pip: string
 let uv: string
+let wheels: string
 
 beforeAll(async () => {
   work = await mkdtemp(join(tmpdir(), 'pmw-verify-targets-'))
   await chmod(work, 0o755)
-  const wheels = join(work, 'upstream')
+  wheels = join(work, 'upstream')
   await buildStandinWheels(wheels)
   // The 3.10 gap: CPython 3.11 and 3.13 wheels only, and x86_64 only.
   await addStandinWheel(wheels, { name: 'corelib', version: '2.0', tag: `cp311-cp311-${X86}` })
@@ -293,5 +303,71 @@ describe('the matrix of a mirror with a 3.10 gap, an exclusion, a marker and an 
     // The bytes are the pages'; every file together is larger than all of them.
     expect(cost.bytes).toBeLessThan(PINS.length * 2000)
     expect(cost.files).toBeGreaterThan(0)
+  })
+})
+
+describe('the resolution', () => {
+  it('pins and mirrors the build backend of an sdist-only pin, marked as such', async () => {
+    const upstream = await startPypiStandin({ wheelsDir: wheels })
+    try {
+      const resolving = parseSite({
+        mirror: {
+          ssh: { host: sshd.host, port: sshd.port, user: 'root' },
+          directory: mirror.dir,
+          upstream: upstream.url,
+          allowNonHttps: true,
+          requirements: ['alpha', 'builtlib'],
+          pythonVersions: ['3.10', '3.11'],
+          architectures: ['x86_64', 'aarch64'],
+          serve: { listen: mirror.listen, location: '/pypi/' },
+        },
+      })
+      const log: string[] = []
+      const summary = await runSteps(
+        [workerToolsStep(), requirementsStep],
+        host,
+        resolving,
+        { mode: 'apply' },
+        (event) => {
+          if (event.type === 'log') log.push(event.line)
+        },
+      )
+      expect(summary.error).toBeUndefined()
+      expect(log).toContain(
+        'builtlib==1.0 builds from builtlib-1.0.tar.gz on 4 target(s): build-system.requires pmw-build (pyproject.toml) → pmw-build==1.0, pmw-build-support==1.0',
+      )
+      const layout = mirrorLayout(resolving.mirror)
+      const txt = await readFile(layout.requirementsTxt, 'utf8')
+      expect(txt).toContain('builtlib==1.0\n')
+      expect(txt).toContain('pmw-build==1.0\n    # via build backend of builtlib==1.0\n')
+      expect(txt).toContain('pmw-build-support==1.0\n    # via build backend of builtlib==1.0\n')
+      expect(JSON.parse(await readFile(buildSystemsPath(layout), 'utf8'))).toEqual({
+        'builtlib==1.0': {
+          requires: ['pmw-build'],
+          backend: 'pmw_build',
+          source: 'pyproject.toml',
+          closure: ['pmw-build==1.0', 'pmw-build-support==1.0'],
+        },
+      })
+
+      // bandersnatch mirrors what the resolution wrote; the proof then builds the sdist.
+      await mirror.resync(txt.split('\n').filter(Boolean))
+      const { matrix } = await proveTargets(host, resolving.mirror)
+      expect(table(matrix)).toEqual([
+        ['alpha==1.1', 'installs', 'installs', 'installs', 'installs'],
+        ['beta==2.0', 'installs', 'installs', 'installs', 'installs'],
+        ['builtlib==1.0', 'builds', 'builds', 'builds', 'builds'],
+        ['gamma==1.0', 'installs', 'no-file', 'installs', 'no-file'],
+        ['winhelper==1.0', 'not-needed', 'not-needed', 'not-needed', 'not-needed'],
+        ['pmw-build-support==1.0', 'installs', 'installs', 'installs', 'installs'],
+        ['pmw-build==1.0', 'installs', 'installs', 'installs', 'installs'],
+      ])
+      expect(matrix.rows.filter((r) => r.role === 'build-backend').map((r) => r.name)).toEqual([
+        'pmw-build-support',
+        'pmw-build',
+      ])
+    } finally {
+      await upstream.stop()
+    }
   })
 })

@@ -1,3 +1,4 @@
+import { resolveBuildBackends } from '../build-backends/resolve-build-backends'
 import { EngineError } from '../errors'
 import { readRemoteFile, writeRemoteFileAtomic } from '../ssh/files'
 import { formatBytes } from '../format-bytes'
@@ -151,6 +152,8 @@ export const requirementsStep: Step = {
     await writeRemoteFileAtomic(ctx.host, layout.requirementsIn, inText)
     if (!(await isCurrent(ctx, layout, inText))) {
       await compileOnHost(ctx.host, ctx.site.mirror, ctx.signal)
+      // sdist-only pins: their build backends are pinned and mirrored too (engine/build-backends/).
+      await resolveBuildBackends(ctx.host, ctx.site.mirror, ctx.log)
       await checkDiskForClosure(ctx)
       await writeRemoteFileAtomic(
         ctx.host,

@@ -3,6 +3,7 @@ import { EngineError } from '../errors'
 import { readRemoteFile } from '../ssh/files'
 import type { RemoteHost } from '../ssh/remote-host'
 import { normalizeProjectName, parseRequirement, type MirrorSite } from '../site'
+import { siteTargets, targetId } from '../verify/targets'
 import { mirrorLayout, UV, VENV_PYTHON } from './mirror-layout'
 import { parsePinnedRequirements, type PinnedRequirement } from './pinned-requirements'
 
@@ -15,11 +16,15 @@ export function requirementsInText(requirements: readonly string[]): string {
   ].join('\n')
 }
 
-/** What a resolution depends on; the resolved file is current while this is unchanged. */
+/**
+ * What a resolution depends on; the resolved file is current while this is unchanged. The
+ * targets count too: they decide which sdists need their build backends mirrored.
+ */
 export function resolutionStamp(mirror: MirrorSite, inText: string): string {
   const minPython = lowestPython(mirror.pythonVersions)
+  const targets = siteTargets(mirror).map(targetId)
   return createHash('sha256')
-    .update(JSON.stringify([inText, minPython, mirror.upstream]))
+    .update(JSON.stringify([inText, minPython, mirror.upstream, targets]))
     .digest('hex')
 }
 

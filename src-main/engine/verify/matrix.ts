@@ -10,7 +10,8 @@ export interface MatrixInput extends VerdictInput {
   targets: readonly Target[]
 }
 
-function markerTruth(marker: string, target: Target): Truth {
+/** Whether a pin's marker holds on a target; a marker that does not parse is kept as needed. */
+export function markerTruth(marker: string, target: Target): Truth {
   if (!marker) return true
   try {
     return evaluateMarkerAcross(marker, markerEnvironments(target))
