@@ -7,6 +7,7 @@ import {
   errorViewSchema,
   findingSchema,
   runStatusSchema,
+  targetMatrixSchema,
 } from './ipc-engine-schemas'
 
 /**
@@ -107,6 +108,7 @@ export const siteHealthViewSchema = z.object({
     http: healthCheckSchema,
     nginx: healthCheckSchema,
     figures: mirrorFiguresSchema.nullable(),
+    targets: z.object({ matrix: targetMatrixSchema.nullable(), error: shortText.nullable() }),
   }),
   serveArrow: healthCheckSchema,
   sync: healthCheckSchema,

@@ -163,14 +163,38 @@ export const closureEntrySchema = z.object({
   bytes: z.number().nullable(),
 })
 
-export const packageCheckSchema = z.object({
-  name: shortText,
-  version: shortText,
-  marker: shortText,
-  page: z.number(),
-  listed: z.boolean(),
-  downloaded: z.boolean().nullable(),
-  detail: shortText.optional(),
+/** The verify step's proof: every pin against every target (engine/verify/matrix-types.ts). */
+export const targetMatrixSchema = z.object({
+  targets: z.array(z.object({ id: shortText, label: shortText })),
+  rows: z.array(
+    z.object({
+      name: shortText,
+      version: shortText,
+      marker: shortText,
+      role: z.enum(['requirement', 'build-backend']),
+      buildBackendOf: z.array(shortText),
+      cells: z.array(
+        z.object({
+          target: shortText,
+          state: z.enum([
+            'installs',
+            'not-needed',
+            'no-file',
+            'backend-missing',
+            'requires-python',
+            'not-served',
+          ]),
+          file: shortText.nullable(),
+          sha256: shortText.nullable(),
+          via: z.enum(['wheel', 'sdist']).nullable(),
+          reason: shortText,
+          fix: shortText.nullable(),
+          markerUndecided: z.boolean(),
+        }),
+      ),
+    }),
+  ),
+  failures: z.number(),
 })
 
 export const httpProbeSchema = z.object({ url: shortText, what: shortText, status: z.number() })
@@ -185,7 +209,7 @@ export type RunMode = z.output<typeof runModeSchema>
 export type LogStream = z.output<typeof logStreamSchema>
 export type HostFactsView = z.output<typeof hostFactsSchema>
 export type ClosureEntry = z.output<typeof closureEntrySchema>
-export type PackageCheckView = z.output<typeof packageCheckSchema>
+export type TargetMatrixView = z.output<typeof targetMatrixSchema>
 export type HttpProbeView = z.output<typeof httpProbeSchema>
 export type FleetHostState = z.output<typeof fleetHostStateSchema>
 export type FleetSummaryView = z.output<typeof fleetSummaryViewSchema>

@@ -13,7 +13,7 @@ import {
   fleetSummaryViewSchema,
   hostFactsSchema,
   httpProbeSchema,
-  packageCheckSchema,
+  targetMatrixSchema,
   planViewSchema,
   runEventViewSchema,
   runModeSchema,
@@ -163,7 +163,8 @@ export const stageRecordSchema = z.object({
   findings: z.array(findingSchema),
   facts: hostFactsSchema.nullable(),
   closure: z.array(closureEntrySchema).nullable(),
-  packageChecks: z.array(packageCheckSchema).nullable(),
+  /** The verify stage: every pin on every target. */
+  targetMatrix: targetMatrixSchema.nullable().default(null),
   http: z.array(httpProbeSchema).nullable(),
   /** The workers stage: each host's result, and the plan each host's steps made. */
   fleet: fleetSummaryViewSchema

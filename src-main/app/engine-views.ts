@@ -3,7 +3,7 @@ import type { FleetEvent } from '../engine/fleet'
 import type { HostFacts } from '../engine/remote/facts'
 import { commandLine } from '../engine/remote/quote'
 import type { RunEvent } from '../engine/run'
-import type { PackageCheck } from '../engine/steps/verify-mirror'
+import type { TargetMatrix } from '../engine/verify/matrix-types'
 import type { Change, Finding, StepPlan } from '../engine/steps/step'
 import type {
   ChangeView,
@@ -11,9 +11,9 @@ import type {
   FleetEventViewInput,
   Finding as FindingView,
   HostFactsView,
-  PackageCheckView,
   PlanView,
   RunEventViewInput,
+  TargetMatrixView,
 } from '../ipc-contract'
 
 /**
@@ -54,8 +54,8 @@ export function factsView(facts: HostFacts): HostFactsView {
   return facts
 }
 
-export function packageCheckView(check: PackageCheck): PackageCheckView {
-  return check
+export function targetMatrixView(matrix: TargetMatrix): TargetMatrixView {
+  return matrix
 }
 
 const HINT_MARKER = '\n  What to do: '

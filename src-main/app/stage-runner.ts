@@ -7,7 +7,8 @@ import type { Site } from '../engine/site'
 import type { RemoteHost } from '../engine/ssh/remote-host'
 import { mirrorLayout, VENV_PYTHON } from '../engine/steps/mirror-layout'
 import { compileArgv, previewClosure } from '../engine/steps/resolve-requirements'
-import type { PackageCheck } from '../engine/steps/verify-mirror'
+import type { TargetMatrix } from '../engine/verify/matrix-types'
+import { TARGET_MATRIX } from '../engine/verify/verify-targets'
 import type {
   ClosureEntry,
   RunEventViewInput,
@@ -20,9 +21,9 @@ import {
   errorViewOfText,
   factsView,
   findingView,
-  packageCheckView,
   planView,
   runEventView,
+  targetMatrixView,
 } from './engine-views'
 import type { RecordedAction } from '../app-data/recorded-action'
 import { recordHostActions } from './recorded-commands'
@@ -93,8 +94,8 @@ export async function runStage(run: StageRun): Promise<StageRecord> {
     record.steps = summary.steps.filter((step) => step.status !== 'skipped')
     record.failedStep = summary.failedStep ?? null
     record.error = summary.error ? errorViewOfText(summary.error) : null
-    const checks = shared.get('packageChecks') as PackageCheck[] | undefined
-    if (checks) record.packageChecks = checks.map(packageCheckView)
+    const matrix = shared.get(TARGET_MATRIX) as TargetMatrix | undefined
+    if (matrix) record.targetMatrix = targetMatrixView(matrix)
     if (run.stage === 'packages' && summary.status !== 'failed' && summary.status !== 'cancelled') {
       const toolsReady =
         run.mode === 'apply' || record.plans.every((p) => p.plan.changes.length === 0)
@@ -138,7 +139,7 @@ export function newRecord(run: { runId: string; stage: StageId; mode: RunMode })
     findings: [],
     facts: null,
     closure: null,
-    packageChecks: null,
+    targetMatrix: null,
     http: null,
     fleet: null,
   }

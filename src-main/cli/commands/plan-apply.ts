@@ -8,6 +8,7 @@ import { connectFromCli } from '../connect'
 import { CliHistory, failedWith } from '../history'
 import { confirmOnTerminal } from './confirm'
 import { fleetRenderer } from './fleet-output'
+import { writeTargetMatrix } from './matrix-output'
 import { humanRenderer, renderSummary, type Output } from '../render'
 
 /** `plan` shows every change and touches nothing; `apply` makes them and verifies the result. */
@@ -38,7 +39,9 @@ export async function planOrApply(options: CliOptions, out: Output): Promise<num
       const host = await connect(site.mirror.ssh)
       try {
         const from = options.from ? { from: options.from } : {}
-        summary = await runSteps(MIRROR_STEPS, host, site, { mode, ...from }, recorded.emit)
+        const shared = new Map<string, unknown>()
+        summary = await runSteps(MIRROR_STEPS, host, site, { mode, ...from, shared }, recorded.emit)
+        if (options.json) writeTargetMatrix(shared, out)
       } finally {
         host.close()
       }
