@@ -126,6 +126,8 @@ export async function startServedMirror(options: ServedMirrorOptions): Promise<S
 async function removeSite(available: string, enabled: string, dir: string): Promise<void> {
   await rm(enabled, { force: true })
   await rm(available, { force: true })
+  // The site's own access log (nginxAccessLog) is named like the site.
+  await rm(`/var/log/nginx/${available.split('/').pop() ?? ''}.access.log`, { force: true })
   if (await nginxRunning()) await sh('nginx', ['-s', 'reload']).catch(() => undefined)
   await rm(dir, { recursive: true, force: true })
 }
