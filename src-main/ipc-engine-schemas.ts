@@ -16,12 +16,27 @@ export const errorViewSchema = z.object({
   hint: shortText.optional(),
 })
 
+/** The one action that fixes a finding, as a face can offer it (engine/workers/doctor-finding.ts). */
+export const findingActionSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('add-to-mirror'), requirements: z.array(shortText) }),
+  z.object({ kind: z.literal('compile-requirements') }),
+  z.object({
+    kind: z.literal('mirror-platforms'),
+    platform: z.literal('linux'),
+    pythonVersion: shortText,
+  }),
+  z.object({ kind: z.literal('permission-doctor'), url: shortText }),
+  z.object({ kind: z.literal('apply-workers') }),
+  z.object({ kind: z.literal('add-python'), pythonVersion: z.string().regex(/^3\.\d{1,2}$/) }),
+])
+
 export const findingSchema = z.object({
   severity: z.enum(['blocker', 'warning', 'info']),
   title: shortText,
   evidence: shortText.optional(),
   fix: shortText.optional(),
   host: shortText.optional(),
+  action: findingActionSchema.optional(),
 })
 
 export const changeViewSchema = z.discriminatedUnion('kind', [
@@ -200,6 +215,7 @@ export const targetMatrixSchema = z.object({
 export const httpProbeSchema = z.object({ url: shortText, what: shortText, status: z.number() })
 
 export type Finding = z.output<typeof findingSchema>
+export type FindingAction = z.output<typeof findingActionSchema>
 export type ChangeView = z.output<typeof changeViewSchema>
 export type PlanView = z.output<typeof planViewSchema>
 export type RunEventView = z.output<typeof runEventViewSchema>

@@ -76,6 +76,8 @@ export const siteDraftSchema = z.object({
   allowNonHttps: mirrorSchema.shape.allowNonHttps,
   proxy: mirrorSchema.shape.proxy,
   requirements: mirrorSchema.shape.requirements.unwrap().default([]),
+  /** The Pythons the mirror keeps and proves (the sandboxes' one, once a worker tells it). */
+  pythonVersions: mirrorSchema.shape.pythonVersions,
   serve: mirrorSchema.shape.serve.optional(),
   workers: z.array(workerSchema).max(200).default([]),
 })
@@ -91,6 +93,7 @@ export const siteDraftPatchSchema = z.strictObject({
   allowNonHttps: z.boolean().optional(),
   proxy: mirrorSchema.shape.proxy.unwrap().optional(),
   requirements: mirrorSchema.shape.requirements,
+  pythonVersions: mirrorSchema.shape.pythonVersions.unwrap().optional(),
   serve: mirrorSchema.shape.serve.nullable().optional(),
   workers: z.array(workerSchema).max(200).optional(),
 })

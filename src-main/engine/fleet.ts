@@ -60,6 +60,9 @@ export interface FleetOptions {
 
 export const DEFAULT_CONCURRENCY = 4
 
+/** A job's shared-map key for notes its steps want on the host's final status line. */
+export const FLEET_STATUS_NOTES = 'fleet.statusNotes'
+
 function firstLine(text: string): string {
   return text.split('\n')[0] ?? ''
 }
@@ -107,7 +110,8 @@ export async function runFleet(
       const index = next++
       const job = jobs[index] as FleetJob
       const result = await runJob(job, connect, options, emit, status)
-      const line = finalLine(result, options.mode)
+      const notes = (job.shared?.get(FLEET_STATUS_NOTES) as string[] | undefined) ?? []
+      const line = [finalLine(result, options.mode), ...notes].join('; ')
       status(job.label, result.state, line)
       results[index] = { ...result, line }
     }

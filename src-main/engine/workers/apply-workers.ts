@@ -2,6 +2,8 @@ import { runFleet, type Connect, type FleetEvent, type FleetJob, type FleetSumma
 import type { RunMode } from '../run'
 import type { Site } from '../site'
 import type { Step } from '../steps/step'
+import { MIRROR_ACCESS_LOG } from '../steps/worker-proof'
+import { mirrorAccessLog } from './mirror-access-log'
 import { workerSteps } from './worker-steps'
 import { workerTargets, type WorkerTarget } from './worker-target'
 
@@ -29,26 +31,36 @@ export function workerJobs(
     }))
 }
 
-function runWorkers(
+async function runWorkers(
   site: Site,
   connect: Connect,
   mode: RunMode,
   options: WorkerFleetOptions,
   emit: (event: FleetEvent) => void,
 ): Promise<FleetSummary> {
-  return runFleet(
-    workerJobs(site, workerSteps, options.only),
-    connect,
-    {
-      mode,
-      ...(options.concurrency ? { concurrency: options.concurrency } : {}),
-      ...(options.signal ? { signal: options.signal } : {}),
-    },
-    emit,
-  )
+  // Every worker's proof reads the mirror's access log over one connection to the mirror host.
+  const access = mode === 'apply' ? mirrorAccessLog(site, connect) : null
+  const jobs = workerJobs(site, workerSteps, options.only).map((job) => ({
+    ...job,
+    shared: new Map<string, unknown>(access ? [[MIRROR_ACCESS_LOG, access.log]] : []),
+  }))
+  try {
+    return await runFleet(
+      jobs,
+      connect,
+      {
+        mode,
+        ...(options.concurrency ? { concurrency: options.concurrency } : {}),
+        ...(options.signal ? { signal: options.signal } : {}),
+      },
+      emit,
+    )
+  } finally {
+    access?.close()
+  }
 }
 
-/** Sets up every worker of the site (init, pip_mirror, requirements, start), hosts in parallel. */
+/** Sets up every worker of the site (init, pip_mirror, sandboxes, requirements, start, proof), hosts in parallel. */
 export function applyWorkers(
   site: Site,
   connect: Connect,

@@ -173,7 +173,7 @@ describe('the dashboard', () => {
     window.pipMirror = fakeBridge({}).bridge
     await mountPage(DashboardView, '/dashboard/site-1', { siteId: 'site-1' })
     const dashboard = useDashboardStore()
-    const check = { state: 'ok' as const, detail: 'fine' }
+    const check = { state: 'ok' as const, reason: 'fine' }
     const health: SiteHealthView = {
       checkedAt: '2025-01-01T00:00:00Z',
       mirrorUrl: 'http://10.0.0.5:8080/pypi',
