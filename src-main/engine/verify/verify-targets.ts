@@ -28,12 +28,11 @@ async function requireIndex(ctx: StepContext): Promise<void> {
   )
 }
 
-function summary(matrix: TargetMatrix): { needed: number; failing: number } {
-  let needed = 0
-  for (const row of matrix.rows)
-    if (row.role === 'requirement')
-      needed += row.cells.filter((c) => c.state !== 'not-needed').length
-  return { needed, failing: matrix.failures }
+/** Cells of requirement rows whose marker holds: what the proof is about. */
+function neededCells(matrix: TargetMatrix): number {
+  return matrix.rows
+    .filter((row) => row.role === 'requirement')
+    .reduce((n, row) => n + row.cells.filter((c) => c.state !== 'not-needed').length, 0)
 }
 
 /**
@@ -55,7 +54,7 @@ export async function verifyTargets(ctx: StepContext): Promise<TargetProof> {
       evidence: cell.reason,
       fix: cell.fix ?? '',
     })
-  const { needed } = summary(matrix)
+  const needed = neededCells(matrix)
   const index = `${mirrorUrl(ctx.site.mirror)}/simple`
   const how = `from its index: ${cost.pages} pages, ${cost.files} files asked (HEAD), no file downloaded`
   if (failing.length > 0) {
