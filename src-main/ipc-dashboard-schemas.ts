@@ -9,6 +9,7 @@ import {
   findingSchema,
   runStatusSchema,
   stepOutcomeSchema,
+  targetMatrixSchema,
 } from './ipc-engine-schemas'
 
 /**
@@ -111,6 +112,7 @@ export const siteHealthViewSchema = z.object({
     http: healthCheckSchema,
     nginx: healthCheckSchema,
     figures: mirrorFiguresSchema.nullable(),
+    targets: z.object({ matrix: targetMatrixSchema.nullable(), error: shortText.nullable() }),
   }),
   serveArrow: healthCheckSchema,
   sync: healthCheckSchema,

@@ -18,12 +18,27 @@ export const errorViewSchema = z.object({
   code: shortText.optional(),
 })
 
+/** The one action that fixes a finding, as a face can offer it (engine/workers/doctor-finding.ts). */
+export const findingActionSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('add-to-mirror'), requirements: z.array(shortText) }),
+  z.object({ kind: z.literal('compile-requirements') }),
+  z.object({
+    kind: z.literal('mirror-platforms'),
+    platform: z.literal('linux'),
+    pythonVersion: shortText,
+  }),
+  z.object({ kind: z.literal('permission-doctor'), url: shortText }),
+  z.object({ kind: z.literal('apply-workers') }),
+  z.object({ kind: z.literal('add-python'), pythonVersion: z.string().regex(/^3\.\d{1,2}$/) }),
+])
+
 export const findingSchema = z.object({
   severity: z.enum(['blocker', 'warning', 'info']),
   title: shortText,
   evidence: shortText.optional(),
   fix: shortText.optional(),
   host: shortText.optional(),
+  action: findingActionSchema.optional(),
 })
 
 export const changeViewSchema = z.discriminatedUnion('kind', [
@@ -37,6 +52,14 @@ export const changeViewSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('file'), summary: shortText, path: shortText, diff: text }),
   /** Nothing runs: the run follows what already runs on the host (a sync) to its end. */
   z.object({ kind: z.literal('wait'), summary: shortText }),
+  /** An engine routine works files out from what an earlier change made, and writes only them. */
+  z.object({
+    kind: z.literal('derive'),
+    summary: shortText,
+    routine: shortText,
+    reads: shortText,
+    writes: z.array(shortText),
+  }),
 ])
 
 export const planViewSchema = z.object({
@@ -177,19 +200,44 @@ export const closureEntrySchema = z.object({
   bytes: z.number().nullable(),
 })
 
-export const packageCheckSchema = z.object({
-  name: shortText,
-  version: shortText,
-  marker: shortText,
-  page: z.number(),
-  listed: z.boolean(),
-  downloaded: z.boolean().nullable(),
-  detail: shortText.optional(),
+/** The verify step's proof: every pin against every target (engine/verify/matrix-types.ts). */
+export const targetMatrixSchema = z.object({
+  targets: z.array(z.object({ id: shortText, label: shortText })),
+  rows: z.array(
+    z.object({
+      name: shortText,
+      version: shortText,
+      marker: shortText,
+      role: z.enum(['requirement', 'build-backend']),
+      buildBackendOf: z.array(shortText),
+      cells: z.array(
+        z.object({
+          target: shortText,
+          state: z.enum([
+            'installs',
+            'not-needed',
+            'no-file',
+            'backend-missing',
+            'requires-python',
+            'not-served',
+          ]),
+          file: shortText.nullable(),
+          sha256: shortText.nullable(),
+          via: z.enum(['wheel', 'sdist']).nullable(),
+          reason: shortText,
+          fix: shortText.nullable(),
+          markerUndecided: z.boolean(),
+        }),
+      ),
+    }),
+  ),
+  failures: z.number(),
 })
 
 export const httpProbeSchema = z.object({ url: shortText, what: shortText, status: z.number() })
 
 export type Finding = z.output<typeof findingSchema>
+export type FindingAction = z.output<typeof findingActionSchema>
 export type ChangeView = z.output<typeof changeViewSchema>
 export type PlanView = z.output<typeof planViewSchema>
 export type RunEventView = z.output<typeof runEventViewSchema>
@@ -199,7 +247,7 @@ export type RunMode = z.output<typeof runModeSchema>
 export type LogStream = z.output<typeof logStreamSchema>
 export type HostFactsView = z.output<typeof hostFactsSchema>
 export type ClosureEntry = z.output<typeof closureEntrySchema>
-export type PackageCheckView = z.output<typeof packageCheckSchema>
+export type TargetMatrixView = z.output<typeof targetMatrixSchema>
 export type HttpProbeView = z.output<typeof httpProbeSchema>
 export type FleetHostState = z.output<typeof fleetHostStateSchema>
 export type FleetSummaryView = z.output<typeof fleetSummaryViewSchema>

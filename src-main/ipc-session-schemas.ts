@@ -14,7 +14,7 @@ import {
   fleetSummaryViewSchema,
   hostFactsSchema,
   httpProbeSchema,
-  packageCheckSchema,
+  targetMatrixSchema,
   planViewSchema,
   runEventViewSchema,
   runModeSchema,
@@ -77,6 +77,8 @@ export const siteDraftSchema = z.object({
   allowNonHttps: mirrorSchema.shape.allowNonHttps,
   proxy: mirrorSchema.shape.proxy,
   requirements: mirrorSchema.shape.requirements.unwrap().default([]),
+  /** The Pythons the mirror keeps and proves (the sandboxes' one, once a worker tells it). */
+  pythonVersions: mirrorSchema.shape.pythonVersions,
   serve: mirrorSchema.shape.serve.optional(),
   workers: z.array(workerSchema).max(200).default([]),
 })
@@ -92,6 +94,7 @@ export const siteDraftPatchSchema = z.strictObject({
   allowNonHttps: z.boolean().optional(),
   proxy: mirrorSchema.shape.proxy.unwrap().optional(),
   requirements: mirrorSchema.shape.requirements,
+  pythonVersions: mirrorSchema.shape.pythonVersions.unwrap().optional(),
   serve: mirrorSchema.shape.serve.nullable().optional(),
   workers: z.array(workerSchema).max(200).optional(),
 })
@@ -164,7 +167,8 @@ export const stageRecordSchema = z.object({
   findings: z.array(findingSchema),
   facts: hostFactsSchema.nullable(),
   closure: z.array(closureEntrySchema).nullable(),
-  packageChecks: z.array(packageCheckSchema).nullable(),
+  /** The verify stage: every pin on every target. */
+  targetMatrix: targetMatrixSchema.nullable().default(null),
   http: z.array(httpProbeSchema).nullable(),
   /** The workers stage: each host's result, and the plan each host's steps made. */
   fleet: fleetSummaryViewSchema

@@ -20,6 +20,8 @@ export const MAX_LOG_LINES = 50_000
 
 function changeDetail(change: Change): string {
   if (change.kind === 'wait') return change.summary
+  if (change.kind === 'derive')
+    return `${change.routine}: reads ${change.reads}, writes ${change.writes.join(', ')}`
   return change.kind === 'command'
     ? `${change.sudo ? '(as root) ' : ''}$ ${commandLine(change.argv)}`
     : `${change.path}\n${change.diff}`

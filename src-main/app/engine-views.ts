@@ -4,7 +4,7 @@ import type { HostFacts } from '../engine/remote/facts'
 import { printable, printableDeep } from '../engine/printable'
 import { commandLine } from '../engine/remote/quote'
 import type { RunEvent } from '../engine/run'
-import type { PackageCheck } from '../engine/steps/verify-mirror'
+import type { TargetMatrix } from '../engine/verify/matrix-types'
 import type { Change, Finding, StepPlan } from '../engine/steps/step'
 import type {
   ChangeView,
@@ -12,9 +12,9 @@ import type {
   FleetEventViewInput,
   Finding as FindingView,
   HostFactsView,
-  PackageCheckView,
   PlanView,
   RunEventViewInput,
+  TargetMatrixView,
 } from '../ipc-contract'
 
 /**
@@ -27,6 +27,14 @@ import type {
 
 export function changeView(change: Change): ChangeView {
   if (change.kind === 'wait') return printableDeep({ kind: 'wait', summary: change.summary })
+  if (change.kind === 'derive')
+    return printableDeep({
+      kind: 'derive',
+      summary: change.summary,
+      routine: change.routine,
+      reads: change.reads,
+      writes: change.writes,
+    })
   if (change.kind === 'file')
     return printableDeep({
       kind: 'file',
@@ -64,8 +72,8 @@ export function factsView(facts: HostFacts): HostFactsView {
   return printableDeep(facts)
 }
 
-export function packageCheckView(check: PackageCheck): PackageCheckView {
-  return printableDeep(check)
+export function targetMatrixView(matrix: TargetMatrix): TargetMatrixView {
+  return printableDeep(matrix)
 }
 
 const HINT_MARKER = '\n  What to do: '

@@ -41,6 +41,7 @@ export function siteFromDraft(draft: SiteDraft, base: Site | null = null): Site 
         allowNonHttps: draft.allowNonHttps,
         proxy: draft.proxy,
         requirements: draft.requirements,
+        pythonVersions: draft.pythonVersions,
         serve: draft.serve ?? SERVE_PLACEHOLDER,
       },
       workers: draft.workers,
@@ -63,6 +64,7 @@ export function draftFromSite(site: Site): SiteDraft {
     allowNonHttps: mirror.allowNonHttps,
     proxy: mirror.proxy,
     requirements: mirror.requirements ?? [],
+    pythonVersions: mirror.pythonVersions,
     serve: mirror.serve,
     workers: site.workers,
   })

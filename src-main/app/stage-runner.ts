@@ -10,8 +10,9 @@ import { mirrorRequirements } from '../engine/site-file'
 import type { Site } from '../engine/site'
 import type { RemoteHost } from '../engine/ssh/remote-host'
 import { mirrorLayout, VENV_PYTHON } from '../engine/steps/mirror-layout'
-import { compileArgv, previewClosure } from '../engine/steps/resolve-requirements'
-import { verifyMirrorStep, type PackageCheck } from '../engine/steps/verify-mirror'
+import { compileArgv, previewClosure, STDIN_INPUT } from '../engine/steps/resolve-requirements'
+import { proofOf } from '../engine/plan/step-values'
+import { verifyMirrorStep } from '../engine/steps/verify-mirror'
 import type {
   ClosureEntry,
   RunEventViewInput,
@@ -24,9 +25,9 @@ import {
   errorViewOf,
   factsView,
   findingView,
-  packageCheckView,
   planView,
   runEventView,
+  targetMatrixView,
 } from './engine-views'
 import type { RecordedAction } from '../app-data/recorded-action'
 import { recordHostActions } from './recorded-commands'
@@ -155,14 +156,14 @@ export async function runStage(run: StageRun): Promise<StageRecord> {
     record.steps = summary.steps.filter((step) => step.status !== 'skipped')
     record.failedStep = summary.failedStep ?? null
     record.error = summary.failure ? errorViewOf(summary.failure) : null
-    const checks = summary.proofs[verifyMirrorStep.id] as PackageCheck[] | undefined
-    if (checks) record.packageChecks = checks.map(packageCheckView)
+    const matrix = proofOf(summary, verifyMirrorStep)?.matrix
+    if (matrix) record.targetMatrix = targetMatrixView(matrix)
     if (run.stage === 'packages' && summary.status !== 'failed' && summary.status !== 'cancelled') {
       const toolsReady =
         run.mode === 'apply' || record.plans.every((p) => p.plan.changes.length === 0)
       if (toolsReady) {
         currentStep = 'closure'
-        readOnly('closure', compileArgv(run.site.mirror, '-', null))
+        readOnly('closure', compileArgv(run.site.mirror, STDIN_INPUT, null))
         record.closure = await resolveClosure(run.host, run.site)
         const line: RunEvent = {
           type: 'log',
@@ -200,7 +201,7 @@ export function newRecord(run: { runId: string; stage: StageId; mode: RunMode })
     findings: [],
     facts: null,
     closure: null,
-    packageChecks: null,
+    targetMatrix: null,
     http: null,
     fleet: null,
   }

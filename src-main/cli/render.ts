@@ -20,6 +20,10 @@ export function renderChange(shown: Change | RollbackChange, tty: boolean): stri
   if (change.kind === 'wait')
     return `  • ${change.summary}
 `
+  if (change.kind === 'derive')
+    return `  • ${change.summary}
+      ${color(tty, '2', `pip-mirror's ${change.routine} reads ${change.reads}, then writes only ${change.writes.join(', ')}`)}
+`
   if (change.kind === 'command') {
     const undo = 'onFailure' in change ? (change.onFailure ?? []) : []
     return `  • ${change.summary}

@@ -15,6 +15,11 @@ export interface FleetJob {
   steps: readonly Step[]
   /** The approved plan to execute (apply); planned afresh and applied at once when absent. */
   plan?: HostPlan
+  /**
+   * What the host's final status line says besides its changes, from its run: the steps' typed
+   * outputs and proofs (which OpenLambda it is, whether installs from the mirror are proven).
+   */
+  statusNotes?(summary: RunSummary): string[]
 }
 
 /** Opens a new connection; the fleet closes it when the host is done. */
@@ -111,7 +116,8 @@ export async function runFleet(
       const index = next++
       const job = jobs[index] as FleetJob
       const result = await runJob(job, connect, options, emit, status)
-      const line = finalLine(result, options.mode)
+      const notes = result.summary ? (job.statusNotes?.(result.summary) ?? []) : []
+      const line = [finalLine(result, options.mode), ...notes].join('; ')
       status(job.label, result.state, line)
       results[index] = { ...result, line }
     }

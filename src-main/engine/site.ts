@@ -122,6 +122,22 @@ export const mirrorSchema = z
       .array(z.enum(['linux', 'macos', 'windows']))
       .min(1)
       .default(['linux']),
+    /** The workers' CPUs: each platform is proven for each of them. */
+    architectures: z
+      .array(z.enum(['x86_64', 'aarch64']))
+      .min(1)
+      .default(['x86_64']),
+    /**
+     * The C library of the workers' sandboxes, which decides the manylinux (glibc) or musllinux
+     * wheels pip takes there; ol-min (Ubuntu 22.04) has glibc 2.35.
+     */
+    libc: z
+      .string()
+      .regex(
+        /^(glibc|musl) \d{1,2}\.\d{1,3}$/,
+        'must be a C library such as "glibc 2.35" or "musl 1.2"',
+      )
+      .default('glibc 2.35'),
     serve: z.object({
       listen: listenAddress,
       location: z

@@ -16,6 +16,10 @@ import {
   StalePlanError,
 } from '../../src-main/engine/plan/apply-host'
 import { EngineError } from '../../src-main/engine/errors'
+import { defineRoutine, derive } from '../../src-main/engine/plan/routine'
+import { FailedProof } from '../../src-main/engine/plan/failed-proof'
+import { command } from '../../src-main/engine/plan/change'
+import { readRemoteFile, writeRemoteFileAtomic } from '../../src-main/engine/ssh/files'
 import { makeClientKey, startSshd, type TestSshd } from '../testbed/sshd'
 
 let sshd: TestSshd
@@ -252,5 +256,64 @@ describe('step runner', () => {
     })
     expect(summary.error).toContain('the check says no')
     expect(await readFile(path, 'utf8')).toBe('before\n')
+  })
+
+  it('a derive change runs its routine after the change it reads, and the routine may write only the files the plan lists', async () => {
+    const made = join(work, 'made.txt')
+    const derived = join(work, 'derived.txt')
+    const unlisted = join(work, 'unlisted.txt')
+    // Reads what the planned command wrote, then writes the file it is allowed to (and, asked to
+    // sneak, one the plan does not list).
+    const routine = defineRoutine({
+      name: 'test-derive',
+      async run(target, args, ctx) {
+        const source = (await readRemoteFile(target, made))?.toString('utf8') ?? ''
+        ctx.log(`derived from ${source.trim()}`)
+        await writeRemoteFileAtomic(target, derived, `${source.trim()}, derived\n`)
+        if (args[0] === 'sneak') await writeRemoteFileAtomic(target, unlisted, 'sneaky\n')
+      },
+    })
+    const stepWith = (mode: string): Step => ({
+      id: `derive-${mode}`,
+      title: 'Make a file, then derive another from it',
+      plan: async () => ({
+        changes: [
+          command('make it', ['sh', '-c', 'echo "made at apply" > "$1"', 'sh', made], {
+            sudo: false,
+          }),
+          derive('derive it', routine, [mode], [derived], `${made} as the command wrote it`),
+        ],
+        notes: [],
+      }),
+    })
+    const log: string[] = []
+    const summary = await runSteps([stepWith('honest')], host, site, { mode: 'apply' }, (e) => {
+      if (e.type === 'log') log.push(e.line)
+    })
+    expect(summary.error).toBeUndefined()
+    expect(log).toContain('derived from made at apply')
+    expect(await readFile(derived, 'utf8')).toBe('made at apply, derived\n')
+
+    const sneaky = await runSteps([stepWith('sneak')], host, site, { mode: 'apply' }, () => {})
+    expect(sneaky.status).toBe('failed')
+    expect(sneaky.error).toMatch(
+      /Refused to write .*unlisted\.txt: the approved change now is "derive it"/,
+    )
+    expect(existsSync(unlisted)).toBe(false)
+  })
+
+  it('a verification that fails with a FailedProof still hands over what it proved', async () => {
+    const proving: Step<undefined, { cells: number }> = {
+      id: 'prove',
+      title: 'Prove something that does not hold',
+      plan: async () => ({ changes: [], notes: [] }),
+      async verify(ctx) {
+        throw new FailedProof('1 of 4 cells fails', { host: ctx.host.label }, { cells: 4 })
+      },
+    }
+    const summary = await runSteps([proving], host, site, { mode: 'apply' }, () => undefined)
+    expect(summary.status).toBe('failed')
+    expect(summary.error).toContain('1 of 4 cells fails')
+    expect(summary.proofs).toEqual({ prove: { cells: 4 } })
   })
 })

@@ -149,9 +149,11 @@ describe('a fleet of four worker hosts', () => {
     const statuses = recorder.statusLines(labels.inside)
     expect(statuses[0]).toBe('queued: waiting')
     expect(statuses).toContain(
-      'running: step 5/6: Compile the lambda requirements against the mirror',
+      'running: step 6/8: Compile the lambda requirements against the mirror',
     )
-    expect(statuses.at(-1)).toMatch(/^changed: done: \d+ changes$/)
+    expect(statuses.at(-1)).toMatch(
+      /^changed: done: \d+ changes; OpenLambda ignores pip_mirror \(main\)[^;]*; sandbox Python 3\.\d+; installs from the mirror: proven$/,
+    )
     // Every host's own run events arrive tagged with the host.
     expect(recorder.hostEvents(labels.sudoer)[0]).toMatchObject({
       type: 'run-started',
@@ -171,7 +173,12 @@ describe('a fleet of four worker hosts', () => {
     const summary = await applyWorkers(site, connect, {}, () => undefined)
     expect(summary.counts).toMatchObject({ ok: 3, changed: 0, failed: 1 })
     for (const host of summary.hosts.filter((h) => h.state !== 'failed'))
-      expect(host).toMatchObject({ changes: 0, line: 'done: nothing to change' })
+      expect(host).toMatchObject({
+        changes: 0,
+        line: expect.stringMatching(
+          /^done: nothing to change; .*installs from the mirror: proven$/,
+        ),
+      })
     expect(fleetSummaryLines(summary).at(-1)).toBe('4 hosts: 3 unchanged, 1 failed')
   })
 })

@@ -16,6 +16,8 @@ import {
   type DoctorFinding,
 } from '../../src-main/engine/workers'
 import { FleetRecorder } from '../testbed/fleet-events'
+import { olSandboxBaseRoot } from '../testbed/ol-sandbox-root'
+import { sh } from '../testbed/processes'
 import { createNetns, type TestNetns } from '../testbed/netns'
 import { startServedMirror, type ServedMirror } from '../testbed/served-mirror'
 import { makeClientKey, startSshd, type TestSshd } from '../testbed/sshd'
@@ -276,9 +278,10 @@ describe('a worker set up from nothing', () => {
         `alpha==1\\.1: installed alpha-1\\.1 from ${pipMirror}/packages/.*/alpha-1\\.1-py3-none-any\\.whl`,
       ),
     )
-    // The sandbox did not exist when the plan was made: its Python is read when the compile runs.
+    // The sandbox did not exist when the plan was made: its Python is asked with chroot when the
+    // compile runs, as OpenLambda starts every sandbox.
     expect(requirementsLog).toContain(
-      `Python 3.11 for the sandboxes, from python3.11 in the sandbox base ${dir()}/lambda`,
+      `Python 3.11 for the sandboxes, from chroot ${dir()}/lambda python3 --version`,
     )
 
     // Started detached; it answers, and its log tail was shown.
@@ -300,7 +303,7 @@ describe('a worker set up from nothing', () => {
     expect(summary.hosts[0]).toMatchObject({
       state: 'ok',
       changes: 0,
-      line: 'done: nothing to change',
+      line: expect.stringMatching(/^done: nothing to change; .*installs from the mirror: proven$/),
     })
   })
 
@@ -336,6 +339,9 @@ describe('an existing config.json', () => {
   it('keeps every other byte of a hand-formatted file, in the namespace host, and keeps the previous file', async () => {
     const dir = join(work, 'ns-existing')
     await mkdir(join(dir, 'registry'), { recursive: true, mode: 0o700 })
+    // The sandboxes' base as ol worker init leaves it (the proof installs in it).
+    await sh('cp', ['-al', await olSandboxBaseRoot(), join(dir, 'lambda')])
+    for (const sub of ['host', 'handler', 'packages']) await mkdir(join(dir, 'lambda', sub))
     await mkdir(join(dir, 'worker'), { mode: 0o700 })
     await writeFile(join(dir, 'ol.init'), 'a previous deployment\n')
     const before = [
@@ -343,9 +349,12 @@ describe('an existing config.json', () => {
       '  "worker_dir": "' + join(dir, 'worker') + '",',
       '  "worker_url": "localhost",',
       '  "worker_port": "' + String(41000 + Math.floor(Math.random() * 2000)) + '",',
+      '  "sandbox": "sock",',
       '  "registry": "file://' + join(dir, 'registry') + '",',
+      '  "Pkgs_dir": "' + join(dir, 'lambda', 'packages') + '",',
       '  "pip_mirror": "http://old-mirror.example:3141/root/pypi",',
       '  "mem_pool_mb": 2048,',
+      '  "sock_base_path": "' + join(dir, 'lambda') + '",',
       '  "limits": { "procs": 10, "mem_mb": 50 },',
       '  "features": {"import_cache": "tree",   "enable_seccomp": true}',
       '}',

@@ -1,6 +1,6 @@
 import type { FleetEvent } from '../../src-main/engine/fleet'
 import type { RunEvent } from '../../src-main/engine/run'
-import type { StepPlan } from '../../src-main/engine/steps/step'
+import type { Finding, StepPlan } from '../../src-main/engine/steps/step'
 
 /** Collects a fleet run's events and answers the questions tests ask about them. */
 export class FleetRecorder {
@@ -19,6 +19,11 @@ export class FleetRecorder {
     return this.hostEvents(host).flatMap((e) =>
       e.type === 'log' && (!step || e.step === step) ? [e.line] : [],
     )
+  }
+
+  /** The findings one host's steps reported, with whatever else they carry (an action). */
+  findings(host: string): (Finding & { action?: unknown })[] {
+    return this.hostEvents(host).flatMap((e) => (e.type === 'finding' ? [e.finding] : []))
   }
 
   plan(host: string, step: string): StepPlan | undefined {

@@ -68,7 +68,7 @@ export async function startMirrorHostBed(): Promise<MirrorHostBed> {
       for (const port of ports)
         await sh('sh', [
           '-c',
-          'rm -f /etc/nginx/sites-enabled/pip-mirror-"$1" /etc/nginx/sites-available/pip-mirror-"$1" /etc/nginx/sites-available/pip-mirror-"$1".pmw-backup-*',
+          'rm -f /etc/nginx/sites-enabled/pip-mirror-"$1" /etc/nginx/sites-available/pip-mirror-"$1" /etc/nginx/sites-available/pip-mirror-"$1".pmw-backup-* /var/log/nginx/pip-mirror-"$1".access.log',
           'sh',
           String(port),
         ])

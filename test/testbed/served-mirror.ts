@@ -31,7 +31,11 @@ export interface ServedMirrorOptions {
   /** Pinned requirement lines (markers allowed), as the product's mirror requirements.txt. */
   requirements: readonly string[]
   platforms?: readonly ('linux' | 'macos' | 'windows')[]
+  /** The Pythons the mirror keeps files for (its blocklist drops newer ones); default 3.11. */
+  pythonVersions?: readonly string[]
   location?: string
+  /** The upstream's files (a copy of the stand-in's wheels with more added); default its own. */
+  wheelsDir?: string
 }
 
 const SITES_AVAILABLE = '/etc/nginx/sites-available'
@@ -57,7 +61,9 @@ export async function startServedMirror(options: ServedMirrorOptions): Promise<S
     // every project (what `mirror --force-check` does, minus its copy in /tmp).
     await rm(join(dir, 'status'), { force: true })
     const tools = await ensureToolsVenv()
-    const standin = await startPypiStandin()
+    const standin = await startPypiStandin(
+      options.wheelsDir ? { wheelsDir: options.wheelsDir } : {},
+    )
     try {
       await writeFile(
         conf,
@@ -70,7 +76,7 @@ export async function startServedMirror(options: ServedMirrorOptions): Promise<S
           requirementsDir,
           requirementsFileName: 'requirements.txt',
           platforms: options.platforms ?? ['linux'],
-          pythonVersions: ['3.11'],
+          pythonVersions: options.pythonVersions ?? ['3.11'],
           timeoutSeconds: 10,
           globalTimeoutSeconds: 120,
         }),
@@ -120,6 +126,8 @@ export async function startServedMirror(options: ServedMirrorOptions): Promise<S
 async function removeSite(available: string, enabled: string, dir: string): Promise<void> {
   await rm(enabled, { force: true })
   await rm(available, { force: true })
+  // The site's own access log (nginxAccessLog) is named like the site.
+  await rm(`/var/log/nginx/${available.split('/').pop() ?? ''}.access.log`, { force: true })
   if (await nginxRunning()) await sh('nginx', ['-s', 'reload']).catch(() => undefined)
   await rm(dir, { recursive: true, force: true })
 }

@@ -18,6 +18,7 @@ import { connectFromCli } from '../connect'
 import { CliHistory, failedWith } from '../history'
 import { confirmOnTerminal } from './confirm'
 import { fleetRenderer } from './fleet-output'
+import { writeTargetMatrix } from './matrix-output'
 import { humanRenderer, renderPlanFile, renderSummary, type Output } from '../render'
 
 /** Exit code of an apply refused because a host changed since its plan was made. */
@@ -116,6 +117,7 @@ export async function planOrApply(options: CliOptions, out: Output): Promise<num
   const result = await recorded(plan.mirror?.host ?? 'the workers', true, true, (emit) =>
     applySitePlan(plan, connect, {}, emit),
   )
+  if (result.mirror && options.json) writeTargetMatrix(result.mirror, out)
   if (result.mirror)
     out.write(
       options.json

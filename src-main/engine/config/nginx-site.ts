@@ -22,6 +22,14 @@ export function nginxSiteName(listen: string): string {
 }
 
 /**
+ * The site's own access log (nginx's combined format: client address, request, status, bytes):
+ * where the workers' proof finds the request a worker's sandbox made.
+ */
+export function nginxAccessLog(listen: string): string {
+  return `/var/log/nginx/${nginxSiteName(listen)}.access.log`
+}
+
+/**
  * A site file for Debian's sites-enabled/ (included inside `http {}`), serving the mirror as pip
  * expects it: HTML simple pages by default, PEP 691 JSON when the Accept header asks for it.
  */
@@ -67,6 +75,8 @@ map $http_accept ${indexVariable} {
 server {
     listen ${address}:${port};
     server_name ${serverName};
+    # Who asked for what: the workers' proof reads a worker's own request here.
+    access_log ${nginxAccessLog(input.listen)};
 
     location ${location} {
         # Both paths end in "/": with only one of them, a request such as /pypi../ would

@@ -3,6 +3,8 @@ import { mirrorStatus } from '../mirror-status'
 import { mirrorUrl, type Site } from '../site'
 import type { RemoteHost } from '../ssh/remote-host'
 import { mirrorLayout } from '../steps/mirror-layout'
+import type { TargetMatrix } from '../verify/matrix-types'
+import { proveTargets } from '../verify/prove-targets'
 import { readSyncHistory, type SyncRun } from '../sync/sync-history'
 import type { SyncState } from '../sync/sync-job'
 import { syncProgressSnapshot, type SyncProgressSnapshot } from '../sync/sync-snapshot'
@@ -35,6 +37,23 @@ export interface MirrorHealth {
   nginx: HealthCheck
   /** null when the host could not be read. */
   figures: MirrorFigures | null
+  /** Every pin on every target (the verify step's proof), when the mirror serves its index. */
+  targets: { matrix: TargetMatrix | null; error: string | null }
+}
+
+/** The proof costs two round trips and no file download: cheap enough for every look. */
+async function readTargets(
+  host: RemoteHost,
+  site: Site,
+  http: number,
+): Promise<MirrorHealth['targets']> {
+  if (http !== 200)
+    return { matrix: null, error: 'not proven: the mirror does not serve its index' }
+  try {
+    return { matrix: (await proveTargets(host, site.mirror)).matrix, error: null }
+  } catch (error) {
+    return { matrix: null, error: describeError(error) }
+  }
 }
 
 function httpCheck(url: string, status: number, host: string): HealthCheck {
@@ -51,9 +70,10 @@ export async function readMirrorHealth(host: RemoteHost, site: Site): Promise<Mi
   const url = mirrorUrl(site.mirror)
   const layout = mirrorLayout(site.mirror)
   const status = await mirrorStatus(host, site)
-  const [progress, runs] = await Promise.all([
+  const [progress, runs, targets] = await Promise.all([
     status.sync.kind === 'running' ? syncProgressSnapshot(host, layout) : Promise.resolve(null),
     readSyncHistory(host, layout, 1),
+    readTargets(host, site, status.http),
   ])
   const { nginx, disk } = status.facts
   return {
@@ -80,6 +100,7 @@ export async function readMirrorHealth(host: RemoteHost, site: Site): Promise<Mi
       lastRun: runs[0] ?? null,
       nginx: { installed: nginx.installed, running: nginx.running },
     },
+    targets,
   }
 }
 
@@ -93,6 +114,7 @@ export function unreachableMirror(site: Site, label: string, error: unknown): Mi
     http: unknown('not checked: the mirror host cannot be reached'),
     nginx: unknown('not checked: the mirror host cannot be reached'),
     figures: null,
+    targets: { matrix: null, error: 'not proven: the mirror host cannot be reached' },
   }
 }
 

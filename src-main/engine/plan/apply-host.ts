@@ -6,6 +6,7 @@ import type { Site } from '../site'
 import type { RemoteHost } from '../ssh/remote-host'
 import type { Step } from '../steps/step'
 import { executeChange } from './execute-change'
+import { FailedProof } from './failed-proof'
 import { fingerprintChanges, fingerprintOf } from './fingerprint'
 import { ApprovedChangeGuard } from './guards'
 import { forwardHostEvents } from './host-events'
@@ -169,6 +170,7 @@ export async function applyHostPlan(
         outcome.set(planned.id, status)
         emit({ type: 'step-done', step: planned.id, status, changes: planned.changes.length })
       } catch (error) {
+        if (error instanceof FailedProof) summary.proofs[planned.id] = error.proof
         fail(planned.id, error)
         outcome.set(planned.id, signal.aborted ? 'cancelled' : 'failed')
         if (signal.aborted)

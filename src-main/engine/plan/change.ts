@@ -58,15 +58,36 @@ const waitChangeSchema = z.object({
   waitFor: waitTargetSchema,
 })
 
+/**
+ * Files whose content only exists once an earlier change of the same plan ran (what a resolver
+ * wrote on a host where this plan installs the resolver): a named engine routine works it out by
+ * reading, then writes exactly these files, whole, and nothing else (the guard refuses any other
+ * write and every command). The plan names the routine, its inputs and the files.
+ */
+const deriveChangeSchema = z.object({
+  kind: z.literal('derive'),
+  summary: z.string(),
+  /** The routine, by the name it is registered under (plan/routine.ts). */
+  routine: z.string(),
+  /** Its inputs, saved with the plan. */
+  args: z.array(z.string()),
+  /** The only files it may write. */
+  writes: z.array(z.string()).min(1),
+  /** What it reads to work the content out, for people. */
+  reads: z.string(),
+})
+
 export const changeSchema = z.discriminatedUnion('kind', [
   commandChangeSchema,
   fileChangeSchema,
   waitChangeSchema,
+  deriveChangeSchema,
 ])
 
 export type CommandChange = z.infer<typeof commandChangeSchema>
 export type FileChange = z.infer<typeof fileChangeSchema>
 export type WaitChange = z.infer<typeof waitChangeSchema>
+export type DeriveChange = z.infer<typeof deriveChangeSchema>
 export type Change = z.infer<typeof changeSchema>
 export type RollbackChange = NonNullable<CommandChange['onFailure']>[number]
 

@@ -4,6 +4,7 @@ import { CommandFailedError, type RemoteHost } from '../ssh/remote-host'
 import { workerLogTail } from '../workers/worker-process'
 import type { Change, CommandChange } from './change'
 import type { ApprovedChangeGuard } from './guards'
+import { routineNamed } from './routine'
 import { waitFor, type WaitContext } from './wait-for'
 
 /** Why a planned command failed, with what the plan says about it and the command's last lines. */
@@ -31,8 +32,9 @@ async function failureOf(
 
 /**
  * Executes one planned change exactly as planned, the guard letting through that change and
- * nothing else: a file written atomically (refused if it changed since the plan), or a command;
- * a failed command runs its planned put-backs, then fails the step.
+ * nothing else: a file written atomically (refused if it changed since the plan), a command (a
+ * failed one runs its planned put-backs, then fails the step), or a named routine that may write
+ * only the files the plan lists.
  */
 export async function executeChange(
   host: RemoteHost,
@@ -44,6 +46,19 @@ export async function executeChange(
   if (change.kind === 'wait') return waitFor(host, change.waitFor, ctx, false)
   guard.approve(change)
   try {
+    if (change.kind === 'derive') {
+      const routine = routineNamed(change.routine)
+      if (!routine)
+        throw new EngineError(
+          `The plan runs a routine this version does not know: ${change.routine}`,
+          {
+            host: host.label,
+            hint: 'apply the plan with the version of pip-mirror that made it, or plan again',
+          },
+        )
+      await routine.run(host, change.args, ctx)
+      return
+    }
     if (change.kind === 'file') {
       const written = await writeRemoteFileAtomic(host, change.path, change.content, {
         mode: change.mode,

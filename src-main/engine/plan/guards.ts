@@ -14,6 +14,8 @@ function sameArgv(a: readonly string[], b: readonly string[]): boolean {
 export function isPlanned(change: Change, operation: GuardedOperation): boolean {
   if (change.kind === 'wait') return false
   if (change.kind === 'file') return operation.kind === 'write' && operation.path === change.path
+  if (change.kind === 'derive')
+    return operation.kind === 'write' && change.writes.includes(operation.path)
   return (
     operation.kind === 'command' &&
     operation.sudo === change.sudo &&

@@ -6,6 +6,7 @@ import { failedRun, planSummary, type RunEvent, type RunSummary } from '../run'
 import { parseSite, type Site } from '../site'
 import { MIRROR_STEPS } from '../steps/mirror-steps'
 import { workerJobs } from '../workers/apply-workers'
+import { mirrorAccessLog } from '../workers/mirror-access-log'
 import { workerSteps } from '../workers/worker-steps'
 import { applyHostPlan, checkPlanState, StalePlanError } from './apply-host'
 import { hostPlanSchema, type HostPlan } from './host-plan'
@@ -138,7 +139,7 @@ export async function planSite(
   const workers: SitePlan['workers'] = []
   if (scope.only !== 'mirror' && site.workers.length > 0) {
     const fleet = await runFleet(
-      workerJobs(site, workerSteps),
+      workerJobs(site, (target) => workerSteps(target)),
       connect,
       { mode: 'plan', ...signalOf(scope) },
       emit.fleet,
@@ -240,11 +241,19 @@ export async function applySitePlan(
   const plans = new Map(
     plan.workers.flatMap((worker) => (worker.plan ? [[worker.label, worker.plan] as const] : [])),
   )
-  const jobs = workerJobs(site, workerSteps).flatMap((job) => {
-    const hostPlan = plans.get(job.label)
-    return hostPlan ? [{ ...job, plan: hostPlan }] : []
-  })
+  // Every worker's proof reads the mirror's access log over one connection to the mirror host.
+  const access = mirrorAccessLog(site, connect)
+  const jobs = workerJobs(site, (target) => workerSteps(target, { mirrorLog: access.log })).flatMap(
+    (job) => {
+      const hostPlan = plans.get(job.label)
+      return hostPlan ? [{ ...job, plan: hostPlan }] : []
+    },
+  )
   if (jobs.length === 0) return { mirror, workers: null }
-  const workers = await runFleet(jobs, connect, { mode: 'apply', ...signalOf(options) }, emit.fleet)
-  return { mirror, workers }
+  try {
+    const fleet = { mode: 'apply' as const, ...signalOf(options) }
+    return { mirror, workers: await runFleet(jobs, connect, fleet, emit.fleet) }
+  } finally {
+    access.close()
+  }
 }

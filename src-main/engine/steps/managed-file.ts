@@ -2,6 +2,8 @@ import { createHash } from 'node:crypto'
 import { unifiedDiff } from '../config/diff'
 import type { FileChange } from '../plan/change'
 import type { FileState, HostState } from '../plan/host-state'
+import { readRemoteFile } from '../ssh/files'
+import type { RemoteHost } from '../ssh/remote-host'
 
 /** A file a step keeps at a wanted content. */
 export interface ManagedFile {
@@ -59,4 +61,29 @@ export function fileChange(
     backup: file.backup ?? true,
     diff: unifiedDiff(before, file.content, { path: file.path }),
   }
+}
+
+/**
+ * A file read on its own while planning, when its path comes from another file's content (a
+ * worker's registry, its sandboxes' root): what `fileChange` needs. An existing file keeps its
+ * own mode and owner when written; `replaces` refuses it if it changed since.
+ */
+export async function readFileOnItsOwn(
+  host: RemoteHost,
+  path: string,
+): Promise<[FileState, string | null]> {
+  const content = await readRemoteFile(host, path)
+  return content === null
+    ? [{ status: 'absent' }, null]
+    : [
+        {
+          status: 'present',
+          sha256: sha256(content),
+          mode: 0o644,
+          owner: 'root',
+          size: content.length,
+          content,
+        },
+        content.toString('utf8'),
+      ]
 }

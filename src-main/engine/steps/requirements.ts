@@ -1,3 +1,5 @@
+import { buildBackendsChange } from '../build-backends/backends-routine'
+import { resolveBuildBackends } from '../build-backends/resolve-build-backends'
 import { EngineError } from '../errors'
 import { formatBytes } from '../format-bytes'
 import { command, type Change } from '../plan/change'
@@ -11,7 +13,8 @@ import { requirementsAreCurrent, resolvedStampPath, wantedResolutionStamp } from
 import { mirrorLayout } from './mirror-layout'
 import { parsePinnedRequirements, unpinnedLines } from './pinned-requirements'
 import { dirStateRead, dirStates, toolsVersions, toolsVersionsRead } from './probes'
-import { compileArgv, previewClosure, requirementsInText } from './resolve-requirements'
+import { compileArgv, compileClosure, requirementsInText } from './resolve-requirements'
+import { buildSystemsPath } from '../verify/build-systems-file'
 import type { PinnedRequirement } from './pinned-requirements'
 import type { Step, VerifyContext } from './step'
 
@@ -55,6 +58,7 @@ export const requirementsStep: Step<RequirementsOutputs, PinnedRequirement[]> = 
       dirStateRead(layout.dir, layout.requirementsDir, layout.state),
       fileRead(layout.requirementsIn),
       fileRead(layout.requirementsTxt),
+      fileRead(buildSystemsPath(layout)),
       fileRead(resolvedStampPath(site)),
       toolsVersionsRead(),
     ]
@@ -114,13 +118,49 @@ export const requirementsStep: Step<RequirementsOutputs, PinnedRequirement[]> = 
     if (inChange) changes.push(inChange)
     const resolves = !requirementsAreCurrent(state, ctx.site, host)
     if (resolves) {
-      changes.push(
-        command(
-          'Resolve every dependency and pin it',
-          compileArgv(ctx.site.mirror, layout.requirementsIn, layout.requirementsTxt),
-          { sudo: false },
-        ),
-      )
+      if (toolsVersions(state).get('uv') === UV_VERSION) {
+        // The resolver is there: the plan holds requirements.txt as it will be, backends included.
+        const closure = await compileClosure(
+          ctx.host,
+          ctx.site.mirror,
+          requirements,
+          layout.requirementsIn,
+        )
+        notes.push(
+          `${closure.pins.length} releases: ${closure.pins.map((p) => `${p.name}==${p.version}${p.direct ? '' : ' (dependency)'}${p.marker ? ` ; ${p.marker}` : ''}`).join(', ')}`,
+        )
+        const backends = await resolveBuildBackends(
+          ctx.host,
+          ctx.site.mirror,
+          closure.text,
+          (line) => notes.push(line),
+        )
+        const files = [
+          planFile(
+            state,
+            host,
+            { path: layout.requirementsTxt, content: backends.requirementsTxt, backup: false },
+            'Pin every dependency (the resolution above) and the build backends of sdist-only pins',
+          ),
+          planFile(
+            state,
+            host,
+            { path: buildSystemsPath(layout), content: backends.buildSystemsJson, backup: false },
+            'Record the build-system of each sdist some target builds (for the proof)',
+          ),
+        ]
+        for (const file of files) if (file) changes.push(file)
+      } else {
+        changes.push(
+          command(
+            'Resolve every dependency and pin it',
+            compileArgv(ctx.site.mirror, layout.requirementsIn, layout.requirementsTxt),
+            { sudo: false },
+          ),
+          buildBackendsChange(ctx.site.mirror),
+        )
+        notes.push('the closure is shown once uv is installed (the tools step)')
+      }
       const stamp = planFile(
         state,
         host,
@@ -132,12 +172,6 @@ export const requirementsStep: Step<RequirementsOutputs, PinnedRequirement[]> = 
         'Record what the resolution was made from',
       )
       if (stamp) changes.push(stamp)
-      if (toolsVersions(state).get('uv') === UV_VERSION) {
-        const closure = await previewClosure(ctx.host, ctx.site.mirror, requirements)
-        notes.push(
-          `${closure.length} releases: ${closure.map((p) => `${p.name}==${p.version}${p.direct ? '' : ' (dependency)'}${p.marker ? ` ; ${p.marker}` : ''}`).join(', ')}`,
-        )
-      } else notes.push('the closure is shown once uv is installed (the tools step)')
     } else notes.push(`${layout.requirementsTxt} is current`)
     return { changes, notes, outputs: { resolves } }
   },

@@ -3,6 +3,7 @@ import { EngineError } from '../errors'
 import { readRemoteFile } from '../ssh/files'
 import type { RemoteHost } from '../ssh/remote-host'
 import { normalizeProjectName, parseRequirement, type MirrorSite } from '../site'
+import { siteTargets, targetId } from '../verify/targets'
 import { mirrorLayout, UV, VENV_PYTHON } from './mirror-layout'
 import { parsePinnedRequirements, type PinnedRequirement } from './pinned-requirements'
 
@@ -15,11 +16,15 @@ export function requirementsInText(requirements: readonly string[]): string {
   ].join('\n')
 }
 
-/** What a resolution depends on; the resolved file is current while this is unchanged. */
+/**
+ * What a resolution depends on; the resolved file is current while this is unchanged. The
+ * targets count too: they decide which sdists need their build backends mirrored.
+ */
 export function resolutionStamp(mirror: MirrorSite, inText: string): string {
   const minPython = lowestPython(mirror.pythonVersions)
+  const targets = siteTargets(mirror).map(targetId)
   return createHash('sha256')
-    .update(JSON.stringify([inText, minPython, mirror.upstream]))
+    .update(JSON.stringify([inText, minPython, mirror.upstream, targets]))
     .digest('hex')
 }
 
@@ -73,24 +78,44 @@ function resolverError(stderr: string, mirror: MirrorSite, host: RemoteHost): En
   })
 }
 
-/** Resolves without writing anything on the host: the closure the wizard shows before mirroring. */
+/** The resolver reads the list from its standard input under this name. */
+export const STDIN_INPUT = '/dev/stdin'
+
+/**
+ * Resolves without writing anything on the host: the requirements.txt the resolver would write
+ * for the list (its `-r` annotations naming `inputPath`, as when it reads that file), and its pins.
+ */
+export async function compileClosure(
+  host: RemoteHost,
+  mirror: MirrorSite,
+  requirements: readonly string[],
+  inputPath: string,
+): Promise<{ text: string; pins: PinnedRequirement[] }> {
+  const result = await host.read(compileArgv(mirror, STDIN_INPUT, null), {
+    stdin: requirementsInText(requirements),
+    quiet: true,
+  })
+  if (result.code !== 0) throw resolverError(result.stderr, mirror, host)
+  // uv names its input as given, or relative to the working directory when under it.
+  const text = result.stdout.replace(/^(\s*#\s*(?:via\s+)?-r )\S*dev\/stdin$/gm, `$1${inputPath}`)
+  const direct = new Set(
+    requirements.map((line) => normalizeProjectName(parseRequirement(line)?.name ?? line)),
+  )
+  const pins = parsePinnedRequirements(text).map((pin) => ({
+    ...pin,
+    direct: pin.direct || direct.has(pin.name),
+  }))
+  return { text, pins }
+}
+
+/** The closure the wizard shows before mirroring. */
 export async function previewClosure(
   host: RemoteHost,
   mirror: MirrorSite,
   requirements: readonly string[],
 ): Promise<PinnedRequirement[]> {
-  const result = await host.read(compileArgv(mirror, '-', null), {
-    stdin: requirementsInText(requirements),
-    quiet: true,
-  })
-  if (result.code !== 0) throw resolverError(result.stderr, mirror, host)
-  const direct = new Set(
-    requirements.map((line) => normalizeProjectName(parseRequirement(line)?.name ?? line)),
-  )
-  return parsePinnedRequirements(result.stdout).map((pin) => ({
-    ...pin,
-    direct: pin.direct || direct.has(pin.name),
-  }))
+  const layout = mirrorLayout(mirror)
+  return (await compileClosure(host, mirror, requirements, layout.requirementsIn)).pins
 }
 
 export async function readResolvedRequirements(

@@ -45,6 +45,7 @@ export function syncChanges(
 
 function touches(change: Change, paths: readonly string[]): boolean {
   if (change.kind === 'file') return paths.includes(change.path)
+  if (change.kind === 'derive') return change.writes.some((path) => paths.includes(path))
   return change.kind === 'command' && change.argv.some((arg) => paths.includes(arg))
 }
 

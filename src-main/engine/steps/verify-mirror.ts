@@ -1,164 +1,22 @@
-import { EngineError } from '../errors'
-import { describeHttpResult, httpGetFromHost } from '../remote/http-get'
-import { scriptCommand } from '../remote/quote'
-import type { RemoteHost } from '../ssh/remote-host'
-import { mirrorUrl, type MirrorSite } from '../site'
-import { mirrorLayout, VENV_PYTHON } from './mirror-layout'
-import { parsePinnedRequirements, type PinnedRequirement } from './pinned-requirements'
-import { readRemoteFile } from '../ssh/files'
-import type { Step, VerifyContext } from './step'
+import type { TargetProof } from '../verify/prove-targets'
+import { verifyTargets } from '../verify/verify-targets'
+import type { Step } from './step'
 
-export interface PackageCheck {
-  name: string
-  version: string
-  marker: string
-  /** HTTP status of the project's simple page. */
-  page: number
-  /** The page links a file of the pinned version. */
-  listed: boolean
-  /** pip downloaded it from the mirror; null when its marker excludes this host. */
-  downloaded: boolean | null
-  detail?: string
-}
-
-/** How file names spell a project (wheels use `_`; sdists may keep `-` or `.`). */
-function fileNamePattern(pin: PinnedRequirement): RegExp {
-  const name = pin.name.replace(/[-_.]+/g, '[-_.]')
-  const version = pin.version.replace(/[.+]/g, (c) => `\\${c}`)
-  return new RegExp(`>${name}-${version}(?:-|\\.tar|\\.zip)`, 'i')
-}
-
-/** pip downloads every pin in one go; `Saved` lines say which came, `Ignoring` lines which the marker skipped. */
-const PIP_DOWNLOAD_SCRIPT = `
-python=$1; index=$2; host=$3; shift 3
-dir=$(mktemp -d)
-trap 'rm -rf -- "$dir"' EXIT
-# PIP_CONFIG_FILE=/dev/null: a pip.conf with extra indexes or find-links would hide a missing file.
-PIP_CONFIG_FILE=/dev/null "$python" -m pip download --disable-pip-version-check --no-cache-dir --no-deps --index-url "$index" --trusted-host "$host" -d "$dir" "$@" 2>&1
-`
-
-function savedOrIgnored(output: string, pin: PinnedRequirement): boolean | null {
-  const name = pin.name.replace(/[-_.]+/g, '[-_.]')
-  if (new RegExp(`Ignoring ${name}:`, 'i').test(output)) return null
-  return new RegExp(
-    `(Saved|File was already downloaded) \\S*/${name}-${pin.version.replace(/\./g, '\\.')}[-.]`,
-    'i',
-  ).test(output)
-}
-
-async function pipDownload(
-  host: RemoteHost,
-  mirror: MirrorSite,
-  pins: PinnedRequirement[],
-): Promise<Map<string, boolean | null>> {
-  const index = `${mirrorUrl(mirror)}/simple`
-  const ip = mirror.serve.listen.split(':')[0] as string
-  const specs = pins.map((p) => `${p.name}==${p.version}${p.marker ? ` ; ${p.marker}` : ''}`)
-  const results = new Map<string, boolean | null>()
-  const all = await host.read(
-    scriptCommand(PIP_DOWNLOAD_SCRIPT, [VENV_PYTHON, index, ip, ...specs]),
-    { quiet: true },
-  )
-  if (all.code === 0) {
-    for (const pin of pins) results.set(pin.name + pin.version, savedOrIgnored(all.stdout, pin))
-    return results
-  }
-  // pip stops at the first failure: ask one by one to say which ones fail.
-  for (const [i, pin] of pins.entries()) {
-    const one = await host.read(
-      scriptCommand(PIP_DOWNLOAD_SCRIPT, [VENV_PYTHON, index, ip, specs[i] as string]),
-      { quiet: true },
-    )
-    results.set(pin.name + pin.version, one.code === 0 ? savedOrIgnored(one.stdout, pin) : false)
-  }
-  return results
-}
-
-/** Proves the mirror from outside bandersnatch: HTTP for every project page, then a real pip download. */
-export async function verifyMirror(
-  ctx: Pick<VerifyContext, 'host' | 'site'>,
-): Promise<PackageCheck[]> {
-  const { mirror } = ctx.site
-  const txt =
-    (await readRemoteFile(ctx.host, mirrorLayout(mirror).requirementsTxt))?.toString('utf8') ?? ''
-  const pins = parsePinnedRequirements(txt)
-  const base = `${mirrorUrl(mirror)}/simple/`
-  const pages = await httpGetFromHost(ctx.host, [base, ...pins.map((p) => `${base}${p.name}/`)])
-  const root = pages[0]
-  if (!root || root.status !== 200)
-    throw new EngineError(`${base} answers ${root ? describeHttpResult(root) : 'nothing'}`, {
-      host: ctx.host.label,
-      hint:
-        root?.status === 403
-          ? 'run `pip-mirror doctor` to find the permission that blocks nginx'
-          : 'check that nginx runs and serves this address',
-    })
-  const downloads = await pipDownload(ctx.host, mirror, pins)
-  return pins.map((pin, i) => {
-    const page = pages[i + 1]
-    const check: PackageCheck = {
-      name: pin.name,
-      version: pin.version,
-      marker: pin.marker,
-      page: page?.status ?? 0,
-      listed: !!page && page.status === 200 && fileNamePattern(pin).test(page.body),
-      downloaded: downloads.has(pin.name + pin.version)
-        ? (downloads.get(pin.name + pin.version) as boolean | null)
-        : false,
-    }
-    if (check.page !== 200)
-      check.detail = `${base}${pin.name}/ answers ${check.page || page?.error}`
-    else if (!check.listed)
-      check.detail = `${base}${pin.name}/ lists no file of version ${pin.version}`
-    else if (check.downloaded === false)
-      check.detail = `pip could not download ${pin.name}==${pin.version} from ${base}`
-    return check
-  })
-}
-
-export function packageCheckFailed(check: PackageCheck): boolean {
-  return check.page !== 200 || !check.listed || check.downloaded === false
-}
-
-/** Read-only: proves from outside bandersnatch that every pin is served and installs with pip. */
-export const verifyMirrorStep: Step<undefined, PackageCheck[]> = {
+/**
+ * Read-only: proves every pin on every target of the site from the mirror's own index
+ * (engine/verify/). Its proof, the pins × targets matrix, is what the CLI and the app show; a
+ * failing needed cell fails the step with that matrix kept as its proof.
+ */
+export const verifyMirrorStep: Step<undefined, TargetProof> = {
   id: 'verify',
-  title: 'Prove the mirror works',
+  title: 'Prove the mirror works on every target',
   async plan() {
     return {
       changes: [],
       notes: [
-        'HTTP GET of every project page, then pip download of every pinned release, from the mirror host',
+        "Every pin on every target (pythonVersions × platforms × architectures), from the mirror's index: its project pages, then a HEAD of each file pip would take",
       ],
     }
   },
-  async verify(ctx) {
-    const checks = await verifyMirror(ctx)
-    for (const check of checks) {
-      const skipped = check.downloaded === null ? ` (not downloaded here: ${check.marker})` : ''
-      ctx.log(
-        `${packageCheckFailed(check) ? 'FAIL' : 'ok  '} ${check.name}==${check.version}${skipped}${check.detail ? `: ${check.detail}` : ''}`,
-      )
-      if (packageCheckFailed(check))
-        ctx.finding({
-          severity: 'blocker',
-          title: `${check.name}==${check.version} does not install from the mirror`,
-          evidence: check.detail ?? '',
-          fix: 'apply again from the sync step; if it persists, read the sync log',
-        })
-    }
-    const failed = checks.filter(packageCheckFailed)
-    if (failed.length > 0)
-      throw new EngineError(
-        `${failed.length} of ${checks.length} packages do not install from the mirror: ${failed.map((c) => `${c.name}==${c.version}`).join(', ')}`,
-        {
-          host: ctx.host.label,
-          hint: 'apply again from the sync step; read the sync log if it persists',
-        },
-      )
-    ctx.log(
-      `All ${checks.length} pinned releases are served and install with pip from ${mirrorUrl(ctx.site.mirror)}/simple`,
-    )
-    return checks
-  },
+  verify: verifyTargets,
 }

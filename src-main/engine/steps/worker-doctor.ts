@@ -13,6 +13,13 @@ import {
 } from '../workers/worker-config-file'
 import type { WorkerTarget } from '../workers/worker-target'
 import type { Step, PlanContext } from './step'
+import { sandboxPythonFinding } from './worker-sandbox'
+import { locateOl } from '../workers/locate-ol'
+import { mangledLineFindings } from '../workers/mangled-lines'
+import { detectOlBuild, needsSandboxPipConf, type OlBuild } from '../workers/ol-build'
+import { pointsAtMirror, sandboxIndex } from '../workers/sandbox-index'
+import { sandboxPipConfPath } from '../workers/sandbox-pip-conf'
+import { sandboxPython } from '../workers/sandbox-python'
 
 export interface WorkerDoctorReport {
   findings: DoctorFinding[]
@@ -103,11 +110,58 @@ async function diagnose(ctx: PlanContext, target: WorkerTarget): Promise<WorkerD
     text: text.toString('utf8'),
   })
   return {
-    findings: [...findings, ...checked.findings],
+    findings: [
+      ...findings,
+      ...(await openLambdaFindings(ctx, target, config, pipMirror)),
+      ...mangledLineFindings(text.toString('utf8'), txtFile),
+      ...checked.findings,
+    ],
     notes: [...notes, ...checked.notes],
     pipMirror,
     dryInstall: checked.dryInstall,
   }
+}
+
+/**
+ * What this OpenLambda does with pip_mirror (from its binary) against what its sandboxes' pip
+ * is configured with, and whether the mirror is proven for the sandboxes' Python.
+ */
+async function openLambdaFindings(
+  ctx: PlanContext,
+  target: WorkerTarget,
+  config: WorkerConfigFile,
+  pipMirror: string,
+): Promise<DoctorFinding[]> {
+  const base = sandboxBaseDir(config, target.worker.workerDir)
+  const findings: DoctorFinding[] = []
+  const python = await sandboxPython(ctx.host, base)
+  const pythonFinding =
+    python &&
+    sandboxPythonFinding(
+      python.version,
+      python.answer,
+      python.command,
+      ctx.site.mirror.pythonVersions,
+    )
+  if (pythonFinding) findings.push(pythonFinding)
+  let build: OlBuild
+  try {
+    build = await detectOlBuild(ctx.host, await locateOl(ctx.host, target.worker.ol))
+  } catch {
+    return findings // the config findings already say there is no usable OpenLambda here
+  }
+  if (!needsSandboxPipConf(build)) return findings
+  const index = await sandboxIndex(ctx.host, base)
+  if (pointsAtMirror(index, pipMirror)) return findings
+  findings.push({
+    severity: 'blocker',
+    cause: 'ignores-pip-mirror',
+    title: `This OpenLambda ignores pip_mirror, and its sandboxes' pip uses ${index.indexUrl ?? 'pypi.org (no index-url set)'}`,
+    evidence: `${build.ol}: its installer runs ${build.argvText ?? 'an unknown pip command'} (no --index-url); pip configuration in ${base}: ${index.files.join('; ') || 'none'}`,
+    fix: `apply the workers: it writes ${sandboxPipConfPath(base)} with index-url ${pipMirror}/simple/ and trusted-host`,
+    action: { kind: 'apply-workers' },
+  })
+  return findings
 }
 
 /**

@@ -1,6 +1,5 @@
 import { EngineError } from '../errors'
 import { command, type Change } from '../plan/change'
-import type { FileState } from '../plan/host-state'
 import { fileRead } from '../plan/state-request'
 import { scriptCommand } from '../remote/quote'
 import { readRemoteFile } from '../ssh/files'
@@ -22,7 +21,7 @@ import {
 import type { WorkerTarget } from '../workers/worker-target'
 import { UV_VERSION } from './bandersnatch-release'
 import { lowestPython } from './resolve-requirements'
-import { fileChange } from './managed-file'
+import { fileChange, readFileOnItsOwn } from './managed-file'
 import { toolsVersions, toolsVersionsRead } from './probes'
 import compileLambdaRequirements from './scripts/compile-lambda-requirements.sh?raw'
 import type { PlanContext, Step } from './step'
@@ -41,24 +40,6 @@ interface Wanted {
   /** null: the sandbox does not exist yet (this plan initialises the worker). */
   python: WorkerPython | null
   sandboxBase: string
-}
-
-/** A file read on its own (its path comes from config.json), as the plan's changes need it. */
-async function readOnItsOwn(ctx: PlanContext, path: string): Promise<[FileState, string | null]> {
-  const content = await readRemoteFile(ctx.host, path)
-  return content === null
-    ? [{ status: 'absent' }, null]
-    : [
-        {
-          status: 'present',
-          sha256: '',
-          mode: 0o644,
-          owner: 'root',
-          size: content.length,
-          content,
-        },
-        content.toString('utf8'),
-      ]
 }
 
 async function wanted(ctx: PlanContext, target: WorkerTarget): Promise<Wanted> {
@@ -132,7 +113,7 @@ export function workerRequirementsStep(target: WorkerTarget): Step {
       const login = ctx.facts.user
       const changes: Change[] = []
       const inChange = fileChange(
-        ...(await readOnItsOwn(ctx, want.inFile)),
+        ...(await readFileOnItsOwn(ctx.host, want.inFile)),
         login,
         { path: want.inFile, content: want.inText, asRoot: true },
         'Write requirements.in',
@@ -145,7 +126,7 @@ export function workerRequirementsStep(target: WorkerTarget): Step {
       const txt = await compileNow(ctx, target, want)
       if (txt !== null) {
         const txtChange = fileChange(
-          ...(await readOnItsOwn(ctx, want.txtFile)),
+          ...(await readFileOnItsOwn(ctx.host, want.txtFile)),
           login,
           { path: want.txtFile, content: txt, asRoot: true },
           'Write the pinned requirements.txt',

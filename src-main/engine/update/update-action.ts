@@ -19,6 +19,7 @@ import {
   type UpdatePlan,
 } from './update-plan'
 import type { UpgradeChoice } from './upgrade-choice'
+import { buildSystemsPath } from '../verify/build-systems-file'
 
 /** What the update step hands on: the update itself as data (its pin diff and advisories). */
 export interface UpdatePinsOutputs {
@@ -45,6 +46,7 @@ export function updatePinsStep(
         fileRead(layout.requirementsIn),
         fileRead(layout.requirementsTxt),
         fileRead(layout.retainedTxt),
+        fileRead(buildSystemsPath(layout)),
         fileRead(layout.resolvedStamp),
       ]
     },
@@ -72,6 +74,18 @@ export function updatePinsStep(
                 { path: layout.requirementsTxt, content: update.requirementsTxt },
                 'Pin the new resolution',
               ),
+              update.buildSystemsJson === null
+                ? null
+                : planFile(
+                    ctx.state,
+                    ctx.host.label,
+                    {
+                      path: buildSystemsPath(layout),
+                      content: update.buildSystemsJson,
+                      backup: false,
+                    },
+                    'Record the build-system of each sdist the new pins build (for the proof)',
+                  ),
               update.retainedTxt
                 ? planFile(
                     ctx.state,

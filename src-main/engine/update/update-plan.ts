@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto'
 import { runHostAudit, type HostAudit, type Vulnerability } from '../audit/host-audit'
 import { readMirrorPins } from '../audit/mirror-pins'
 import { osvRecordsFor, readOsvExport } from '../audit/osv-export'
+import { resolveBuildBackends } from '../build-backends/resolve-build-backends'
 import { EngineError } from '../errors'
 import type { RemoteHost } from '../ssh/remote-host'
 import { normalizeProjectName, type Site } from '../site'
@@ -41,6 +42,11 @@ export interface UpdatePlan {
   /** requirements.txt and retained.txt as the plan found them on the host ('' when absent). */
   previous: { requirementsTxt: string; retainedTxt: string }
   requirementsTxt: string
+  /**
+   * build-systems.json for the new pins (their sdists' build backends, which requirementsTxt pins
+   * too); null when nothing changes.
+   */
+  buildSystemsJson: string | null
   retainedTxt: string
   changes: PlannedPinChange[]
   unchanged: number
@@ -166,6 +172,7 @@ export async function planUpdate(
     flags,
     previous,
     requirementsTxt: pins.pinnedText,
+    buildSystemsJson: null,
     retainedTxt: pins.retainedText,
     changes: [],
     unchanged: new Set(pins.pinned.map((p) => p.name)).size,
@@ -181,7 +188,14 @@ export async function planUpdate(
     notes.push(
       `Kept to what the site's targets install: ${caps.join(', ')} (newer releases have no file for them)`,
     )
-  const requirementsTxt = await resolveUpgrade(host, site.mirror, flags, caps)
+  // The new pins' sdists need their build backends mirrored too, as the requirements step adds them.
+  const backends = await resolveBuildBackends(
+    host,
+    site.mirror,
+    await resolveUpgrade(host, site.mirror, flags, caps),
+    (line) => notes.push(line),
+  )
+  const requirementsTxt = backends.requirementsTxt
   const newPins = parsePinnedRequirements(requirementsTxt)
   const diff = diffPins(pins.pinned, newPins)
   if (diff.changes.length === 0) {
@@ -205,11 +219,12 @@ export async function planUpdate(
     flags,
     previous,
     requirementsTxt,
+    buildSystemsJson: backends.buildSystemsJson,
     retainedTxt,
     changes,
     unchanged: diff.unchanged,
     retained: retained.map((p) => `${p.name}==${p.version}`),
     notes,
-    digest: sha256(`${requirementsTxt}\0${retainedTxt}`),
+    digest: sha256(`${requirementsTxt}\0${retainedTxt}\0${backends.buildSystemsJson}`),
   }
 }

@@ -3,7 +3,8 @@ import type { HostPlan } from '../plan/host-plan'
 import type { RunMode } from '../run'
 import type { Site } from '../site'
 import type { Step } from '../steps/step'
-import { workerSteps } from './worker-steps'
+import { mirrorAccessLog } from './mirror-access-log'
+import { workerStatusNotes, workerSteps } from './worker-steps'
 import { workerTargets, type WorkerTarget } from './worker-target'
 
 export interface WorkerFleetOptions {
@@ -16,7 +17,10 @@ export interface WorkerFleetOptions {
   plans?: ReadonlyMap<string, HostPlan>
 }
 
-/** The fleet jobs for the site's workers, each with the steps `stepsFor` gives it. */
+/**
+ * The fleet jobs for the site's workers, each with the steps `stepsFor` gives it and its status
+ * line's notes taken from its run (workerStatusNotes).
+ */
 export function workerJobs(
   site: Site,
   stepsFor: (target: WorkerTarget) => Step[],
@@ -29,10 +33,11 @@ export function workerJobs(
       target: target.worker.ssh,
       site,
       steps: stepsFor(target),
+      statusNotes: (summary) => workerStatusNotes(target, summary),
     }))
 }
 
-function runWorkers(
+async function runWorkers(
   site: Site,
   connect: Connect,
   mode: RunMode,
@@ -40,22 +45,32 @@ function runWorkers(
   emit: (event: FleetEvent) => void,
 ): Promise<FleetSummary> {
   const plans = options.plans
-  return runFleet(
-    workerJobs(site, workerSteps, options.only).map((job) => {
+  // Every worker's proof reads the mirror's access log over one connection to the mirror host.
+  const access = mode === 'apply' ? mirrorAccessLog(site, connect) : null
+  const mirrorLog = access ? { mirrorLog: access.log } : {}
+  const jobs = workerJobs(site, (target) => workerSteps(target, mirrorLog), options.only).map(
+    (job) => {
       const plan = plans?.get(job.label)
       return plan ? { ...job, plan } : job
-    }),
-    connect,
-    {
-      mode,
-      ...(options.concurrency ? { concurrency: options.concurrency } : {}),
-      ...(options.signal ? { signal: options.signal } : {}),
     },
-    emit,
   )
+  try {
+    return await runFleet(
+      jobs,
+      connect,
+      {
+        mode,
+        ...(options.concurrency ? { concurrency: options.concurrency } : {}),
+        ...(options.signal ? { signal: options.signal } : {}),
+      },
+      emit,
+    )
+  } finally {
+    access?.close()
+  }
 }
 
-/** Sets up every worker of the site (init, pip_mirror, requirements, start), hosts in parallel. */
+/** Sets up every worker of the site (init, pip_mirror, sandboxes, requirements, start, proof), hosts in parallel. */
 export function applyWorkers(
   site: Site,
   connect: Connect,

@@ -16,6 +16,12 @@ export type DoctorCause =
   | 'worker-setup'
   /** The OpenLambda-style dry install failed for a reason none of the above explains. */
   | 'install-fails'
+  /** This OpenLambda never passes pip_mirror to pip, and the sandboxes' pip is not pointed at the mirror. */
+  | 'ignores-pip-mirror'
+  /** A requirements.txt line OpenLambda will break on its way to pip (its own parsing). */
+  | 'mangled-line'
+  /** The sandboxes run a Python the mirror's pythonVersions do not name. */
+  | 'sandbox-python'
 
 /** The one action that fixes a finding, as data a face can offer as a button. */
 export type DoctorAction =
@@ -29,6 +35,8 @@ export type DoctorAction =
   | { kind: 'permission-doctor'; url: string }
   /** Apply the workers (sets pip_mirror, initialises the directory, compiles). */
   | { kind: 'apply-workers' }
+  /** Add the sandboxes' Python to the mirror's pythonVersions (then apply the mirror). */
+  | { kind: 'add-python'; pythonVersion: string }
 
 export interface DoctorFinding extends Finding {
   cause: DoctorCause

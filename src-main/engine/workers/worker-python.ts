@@ -1,5 +1,6 @@
 import { scriptCommand } from '../remote/quote'
 import type { RemoteHost } from '../ssh/remote-host'
+import { sandboxPython } from './sandbox-python'
 import type { WorkerTarget } from './worker-target'
 
 /** The newest `python3.N` in the sandbox base image's bin directories, as "3.N". */
@@ -34,6 +35,8 @@ export async function findWorkerPython(
 ): Promise<WorkerPython> {
   if (target.worker.pythonVersion)
     return { version: target.worker.pythonVersion, source: "the site's pythonVersion" }
+  const asked = await sandboxPython(host, sandboxBase)
+  if (asked) return { version: asked.version, source: `${asked.answer} (${asked.command})` }
   const result = await host.read(scriptCommand(FIND_SANDBOX_PYTHON, [sandboxBase]), {
     sudo: true,
     quiet: true,

@@ -10,6 +10,7 @@ const EMPTY_DRAFT: SiteDraft = {
   allowNonHttps: false,
   proxy: null,
   requirements: [],
+  pythonVersions: ['3.11'],
   workers: [],
 }
 

@@ -9,12 +9,19 @@ The graph (see GRAPH) exercises what a pinned mirror must get right:
   winhelper 1.0    -> pure python
   outsider 1.0     -> required by nobody: must never reach a filtered mirror
 
+Besides GRAPH, the module builds on request (test/testbed/extra-wheel.ts): wheels with any tag,
+sdists whose pyproject.toml names a build backend (build_sdist), and that backend itself:
+pmw-build, a real PEP 517 backend (pmw_build.py) that requires pmw-build-support.
+
 Usage: build_wheels.py OUT_DIR   (prints the file names it wrote)
 """
 
 import base64
+import gzip
 import hashlib
+import io
 import sys
+import tarfile
 import zipfile
 from pathlib import Path
 
@@ -89,11 +96,13 @@ def build_wheel(
     requires_python: str,
     requires_dist: list[str],
     tag: str,
+    modules: dict[str, bytes] | None = None,
 ) -> Path:
-    dist_info = f"{name}-{version}.dist-info"
+    dist_info = f"{name.replace('-', '_')}-{version}.dist-info"
     module = f"__version__ = {version!r}\nWHEEL_TAG = {tag!r}\n"
+    package = name.replace("-", "_")
     files = [
-        (f"{name}/__init__.py", module.encode()),
+        *(modules or {f"{package}/__init__.py": module.encode()}).items(),
         (f"{dist_info}/METADATA", metadata(name, version, requires_python, requires_dist).encode()),
         (f"{dist_info}/WHEEL", wheel_file(tag).encode()),
     ]
@@ -101,13 +110,53 @@ def build_wheel(
     record += f"{dist_info}/RECORD,,\n"
     files.append((f"{dist_info}/RECORD", record.encode()))
 
-    path = out_dir / f"{name}-{version}-{tag}.whl"
+    path = out_dir / f"{name.replace('-', '_')}-{version}-{tag}.whl"
     with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_STORED) as zf:
         for arcname, data in files:
             info = zipfile.ZipInfo(arcname, date_time=ZIP_DATE)
             info.external_attr = FILE_MODE
             zf.writestr(info, data)
     return path
+
+
+def build_sdist(
+    out_dir: Path,
+    name: str,
+    version: str,
+    requires_python: str,
+    requires_dist: list[str],
+    build_requires: list[str] | None,
+) -> Path:
+    """name-version.tar.gz with PKG-INFO, a package, and a pyproject.toml naming pmw_build (or,
+    with build_requires None, no pyproject.toml at all: pip's legacy setuptools default)."""
+    root = f"{name}-{version}"
+    package = name.replace("-", "_")
+    files = [
+        (f"{root}/PKG-INFO", metadata(name, version, requires_python, requires_dist).encode()),
+        (f"{root}/{package}/__init__.py", f"__version__ = {version!r}\nFROM_SDIST = True\n".encode()),
+    ]
+    if build_requires is not None:
+        requires = ", ".join(f'"{r}"' for r in build_requires)
+        pyproject = f'[build-system]\nrequires = [{requires}]\nbuild-backend = "pmw_build"\n'
+        files.append((f"{root}/pyproject.toml", pyproject.encode()))
+    path = out_dir / f"{root}.tar.gz"
+    raw = io.BytesIO()
+    with tarfile.open(fileobj=raw, mode="w", format=tarfile.PAX_FORMAT) as tar:
+        for arcname, data in files:
+            info = tarfile.TarInfo(arcname)
+            info.size, info.mode, info.mtime = len(data), 0o644, 1704067200
+            tar.addfile(info, io.BytesIO(data))
+    path.write_bytes(gzip.compress(raw.getvalue(), mtime=0))
+    return path
+
+
+def build_backend_wheels(out_dir: Path) -> list[Path]:
+    """pmw-build 1.0 (the PEP 517 backend in pmw_build.py) and its dependency pmw-build-support."""
+    backend = (Path(__file__).parent / "pmw_build.py").read_bytes()
+    return [
+        build_wheel(out_dir, "pmw-build", "1.0", ">=3.8", ["pmw-build-support"], "py3-none-any", {"pmw_build.py": backend}),
+        build_wheel(out_dir, "pmw-build-support", "1.0", ">=3.8", [], "py3-none-any"),
+    ]
 
 
 def build_all(out_dir: Path) -> list[Path]:

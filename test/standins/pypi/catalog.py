@@ -8,6 +8,7 @@ rescanned on each request, so a test can drop in a new wheel and watch an increm
 import email.parser
 import hashlib
 import re
+import tarfile
 import threading
 import zipfile
 from dataclasses import dataclass
@@ -54,6 +55,10 @@ class Dist:
     serial: int
 
     @property
+    def is_wheel(self) -> bool:
+        return self.filename.endswith(".whl")
+
+    @property
     def upload_time(self) -> datetime:
         return EPOCH + timedelta(hours=self.serial)
 
@@ -62,6 +67,28 @@ class Dist:
         """Where PyPI would serve the file: /packages/<blake2b split 2/2/rest>/<name>."""
         h = self.blake2b_256
         return f"/packages/{h[:2]}/{h[2:4]}/{h[4:]}/{self.filename}"
+
+
+def _dist(path: Path, data: bytes, metadata: bytes, python_tag: str, serial: int) -> Dist:
+    fields = email.parser.BytesParser().parsebytes(metadata, headersonly=True)
+    name = str(fields["Name"])
+    return Dist(
+        filename=path.name,
+        name=name,
+        project=canonicalize(name),
+        version=str(fields["Version"]),
+        python_tag=python_tag,
+        size=len(data),
+        sha256=hashlib.sha256(data).hexdigest(),
+        md5=hashlib.md5(data).hexdigest(),
+        blake2b_256=hashlib.blake2b(data, digest_size=32).hexdigest(),
+        metadata=metadata,
+        metadata_sha256=hashlib.sha256(metadata).hexdigest(),
+        summary=str(fields.get("Summary", "")),
+        requires_python=fields.get("Requires-Python"),
+        requires_dist=tuple(str(r) for r in fields.get_all("Requires-Dist", [])),
+        serial=serial,
+    )
 
 
 def read_wheel(path: Path, serial: int) -> Dist:
@@ -77,25 +104,18 @@ def read_wheel(path: Path, serial: int) -> Dist:
         if not names:
             raise ValueError(f"{path.name} has no {metadata_name}")
         metadata = zf.read(names[0])
-    fields = email.parser.BytesParser().parsebytes(metadata, headersonly=True)
-    name = str(fields["Name"])
-    return Dist(
-        filename=path.name,
-        name=name,
-        project=canonicalize(name),
-        version=version,
-        python_tag=python_tag,
-        size=len(data),
-        sha256=hashlib.sha256(data).hexdigest(),
-        md5=hashlib.md5(data).hexdigest(),
-        blake2b_256=hashlib.blake2b(data, digest_size=32).hexdigest(),
-        metadata=metadata,
-        metadata_sha256=hashlib.sha256(metadata).hexdigest(),
-        summary=str(fields.get("Summary", "")),
-        requires_python=fields.get("Requires-Python"),
-        requires_dist=tuple(str(r) for r in fields.get_all("Requires-Dist", [])),
-        serial=serial,
-    )
+    return _dist(path, data, metadata, python_tag, serial)
+
+
+def read_sdist(path: Path, serial: int) -> Dist:
+    """An sdist (name-version.tar.gz): its metadata is the PKG-INFO at the top of the archive."""
+    data = path.read_bytes()
+    with tarfile.open(path, "r:gz") as tar:
+        member = next((m for m in tar.getmembers() if m.name.count("/") == 1 and m.name.endswith("/PKG-INFO")), None)
+        if member is None:
+            raise ValueError(f"{path.name} has no PKG-INFO")
+        metadata = tar.extractfile(member).read()
+    return _dist(path, data, metadata, "source", serial)
 
 
 class Catalog:
@@ -111,12 +131,13 @@ class Catalog:
             new = sorted(
                 p
                 for p in self.wheels_dir.iterdir()
-                if p.name.endswith(".whl") and p.name not in self._dists
+                if p.name.endswith((".whl", ".tar.gz")) and p.name not in self._dists
             )
             serial = self.last_serial()
             for path in new:
                 serial += 1
-                self._dists[path.name] = read_wheel(path, serial)
+                read = read_wheel if path.name.endswith(".whl") else read_sdist
+                self._dists[path.name] = read(path, serial)
 
     def last_serial(self) -> int:
         return max((d.serial for d in self._dists.values()), default=0)

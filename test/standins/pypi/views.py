@@ -19,15 +19,17 @@ def latest_version(dists: list[Dist]) -> str:
 
 
 def json_file(dist: Dist, base: str) -> dict[str, Any]:
+    # PyPI serves PEP 658 metadata for wheels only.
+    metadata = {"core-metadata": {"sha256": dist.metadata_sha256}} if dist.is_wheel else {}
     return {
         "comment_text": "",
-        "core-metadata": {"sha256": dist.metadata_sha256},
+        **metadata,
         "digests": {"blake2b_256": dist.blake2b_256, "md5": dist.md5, "sha256": dist.sha256},
         "downloads": -1,
         "filename": dist.filename,
         "has_sig": False,
         "md5_digest": dist.md5,
-        "packagetype": "bdist_wheel",
+        "packagetype": "bdist_wheel" if dist.is_wheel else "sdist",
         "python_version": dist.python_tag,
         "requires_python": dist.requires_python,
         "size": dist.size,
@@ -129,7 +131,7 @@ def simple_project_json(catalog: Catalog, project: str, base: str) -> dict[str, 
             "url": base + d.url_path,
             "hashes": {"sha256": d.sha256},
             "requires-python": d.requires_python,
-            "core-metadata": {"sha256": d.metadata_sha256},
+            **({"core-metadata": {"sha256": d.metadata_sha256}} if d.is_wheel else {}),
             "size": d.size,
             "upload-time": iso(d),
             "yanked": False,
@@ -152,8 +154,10 @@ def simple_project_html(catalog: Catalog, project: str, base: str) -> str | None
         return None
     links = []
     for d in sorted(dists, key=lambda d: d.filename):
-        attrs = f' data-dist-info-metadata="sha256={d.metadata_sha256}"'
-        attrs += f' data-core-metadata="sha256={d.metadata_sha256}"'
+        attrs = ""
+        if d.is_wheel:
+            attrs += f' data-dist-info-metadata="sha256={d.metadata_sha256}"'
+            attrs += f' data-core-metadata="sha256={d.metadata_sha256}"'
         if d.requires_python:
             attrs += f' data-requires-python="{html.escape(d.requires_python)}"'
         href = f"{base}{d.url_path}#sha256={d.sha256}"

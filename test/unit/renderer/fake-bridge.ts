@@ -65,6 +65,7 @@ export function snapshot(overrides: Partial<SessionSnapshot> = {}): SessionSnaps
       allowNonHttps: false,
       proxy: null,
       requirements: [],
+      pythonVersions: ['3.11'],
       workers: [],
     },
     connection: { state: 'disconnected', label: null, hostKey: null, hasSecrets: false },

@@ -16,7 +16,7 @@ export function stageRecord(overrides: Partial<StageRecord> = {}): StageRecord {
     findings: [],
     facts: null,
     closure: null,
-    packageChecks: null,
+    targetMatrix: null,
     http: null,
     fleet: null,
     ...overrides,

@@ -33,6 +33,7 @@ async function showWorkersPage() {
       upstream: 'https://pypi.org',
       allowNonHttps: false,
       proxy: null,
+      pythonVersions: ['3.11'],
       requirements: ['alpha'],
       workers: [WORKER],
     },
@@ -126,5 +127,49 @@ describe('the Workers page', () => {
     await flushPromises()
     expect(document.body.textContent).toContain('"not a host name" is not a host.')
     expect(fake.calls.map((call) => call.channel)).not.toContain('worker:add')
+  })
+})
+
+describe("the sandboxes' Python", () => {
+  it('offers to add it to the mirror in one click when the site lacks it', async () => {
+    const { fake } = await showWorkersPage()
+    fake.bridge.invoke = (async (channel: string, request: unknown) => {
+      fake.calls.push({ channel: channel as never, request })
+      return {
+        ok: true,
+        value: {
+          site: { ...useSiteStore().draft, pythonVersions: ['3.11', '3.10'] },
+          mirrorUrl: 'http://10.0.0.5:8080/pypi',
+        },
+      }
+    }) as typeof fake.bridge.invoke
+    useRunsStore().onRunFinished(
+      stageRecord({
+        runId: 'fleet-1',
+        stage: 'workers',
+        mode: 'plan',
+        status: 'planned',
+        findings: [
+          {
+            severity: 'warning',
+            title:
+              'The sandboxes run Python 3.10, which the mirror is not proven for (it has 3.11)',
+            action: { kind: 'add-python', pythonVersion: '3.10' },
+          },
+        ],
+      }),
+    )
+    await flushPromises()
+    expect(byTestId('add-python')?.textContent).toContain(
+      'The mirror keeps and proves files for Python 3.11 only.',
+    )
+    byTestId('add-python-3.10')?.click()
+    await flushPromises()
+    expect(fake.calls.at(-1)).toEqual({
+      channel: 'site:update',
+      request: { pythonVersions: ['3.11', '3.10'] },
+    })
+    expect(byTestId('python-added')?.textContent).toContain('Python 3.10 added')
+    expect(byTestId('add-python')).toBeNull()
   })
 })
