@@ -143,7 +143,7 @@ export class SiteDashboard {
         },
       )
       if (!planned.error)
-        this.shownPlans.set(siteId, { request: JSON.stringify(request), plan: planned.plan })
+        this.shownPlans.set(siteId, { request: planKey(request), plan: planned.plan })
     } catch (error) {
       failure = errorView(error)
     }
@@ -166,7 +166,7 @@ export class SiteDashboard {
       return { kind: 'refused', error: invalidRequest(error) }
     }
     const shown = this.shownPlans.get(siteId)
-    if (!shown || shown.request !== JSON.stringify(request))
+    if (!shown || shown.request !== planKey(request))
       return {
         kind: 'refused',
         error: {
@@ -293,6 +293,17 @@ export class SiteDashboard {
       })
     return host
   }
+}
+
+/**
+ * What a plan was made for: the request without the typed host name, which confirms a removal
+ * (checked before it runs) but changes nothing in what it would do.
+ */
+function planKey(request: DashboardRequest): string {
+  const { confirmHost: _confirm, ...planned } = request as DashboardRequest & {
+    confirmHost?: unknown
+  }
+  return JSON.stringify(planned)
 }
 
 /** A request the engine refused before touching anything: the message names the field. */

@@ -169,6 +169,34 @@ describe('a saved site’s dashboard, against a real mirror', () => {
   )
 
   it(
+    'refuses a shown plan once the host changed, says what changed, and plans again',
+    async () => {
+      const conf = mirrorLayout(site.mirror).conf
+      const original = await readFile(conf, 'utf8')
+      await byTestId('action-sync-now').click()
+      await expect
+        .poll(() => text('action-plan'), { timeout: LONG })
+        .toContain('Run `bandersnatch mirror` detached now')
+      // Someone edits the config between the plan on the page and the click on Apply.
+      await writeFile(conf, `${original}# edited by hand\n`)
+      try {
+        expect(await applyShownPlan()).toBe('failed')
+        expect(await text('action-result')).toContain(
+          'The host changed since the plan was made; nothing was applied',
+        )
+        expect(await text('action-result')).toContain(`file ${conf}: was sha256`)
+        await app.screenshot('dashboard-3b-stale-plan')
+        await byTestId('plan-again').click()
+        await visible(byTestId('action-plan'), LONG)
+        expect(await applyShownPlan()).toBe('changed')
+      } finally {
+        await writeFile(conf, original)
+      }
+    },
+    LONG,
+  )
+
+  it(
     'installs a daily sync as a cron entry (no systemd here), shows it, and removes it',
     async () => {
       const cronFile = schedulePaths(mirrorLayout(site.mirror)).cronFile
