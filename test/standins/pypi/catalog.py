@@ -14,6 +14,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
+from sdists import is_sdist, read_sdist
+from yanks import load_yanks
+
 # Upload times derive from serials so that every run reports the same ones.
 EPOCH = datetime(2024, 1, 1, tzinfo=timezone.utc)
 
@@ -52,6 +55,12 @@ class Dist:
     requires_python: str | None
     requires_dist: tuple[str, ...]
     serial: int
+    packagetype: str = "bdist_wheel"
+
+    @property
+    def has_metadata_file(self) -> bool:
+        """PEP 658 metadata is served for wheels only."""
+        return self.packagetype == "bdist_wheel"
 
     @property
     def upload_time(self) -> datetime:
@@ -103,20 +112,27 @@ class Catalog:
         self.wheels_dir = wheels_dir
         self._lock = threading.Lock()
         self._dists: dict[str, Dist] = {}
+        self._yanks: dict[tuple[str, str], str] = {}
         self.refresh()
 
     def refresh(self) -> None:
-        """Add wheels that appeared since the last scan, each with the next serial."""
+        """Add files that appeared since the last scan, each with the next serial."""
         with self._lock:
             new = sorted(
                 p
                 for p in self.wheels_dir.iterdir()
-                if p.name.endswith(".whl") and p.name not in self._dists
+                if (p.name.endswith(".whl") or is_sdist(p.name)) and p.name not in self._dists
             )
             serial = self.last_serial()
             for path in new:
                 serial += 1
-                self._dists[path.name] = read_wheel(path, serial)
+                read = read_sdist if is_sdist(path.name) else read_wheel
+                self._dists[path.name] = read(path, serial)
+            self._yanks = load_yanks(self.wheels_dir)
+
+    def yank_reason(self, dist: Dist) -> str | None:
+        """None when the release is not yanked; the reason ("" for none given) when it is."""
+        return self._yanks.get((dist.project, dist.version))
 
     def last_serial(self) -> int:
         return max((d.serial for d in self._dists.values()), default=0)

@@ -205,6 +205,8 @@ class Handler(BaseHTTPRequestHandler):
         dist = self.catalog.by_filename(filename.removesuffix(".metadata"))
         if dist is None or path.removesuffix(".metadata") != dist.url_path:
             return self.not_found()
+        if want_metadata and not dist.has_metadata_file:
+            return self.not_found()
         if want_metadata:
             return self.send(200, dist.metadata, "binary/octet-stream")
         # A slow link for files only, so a test can catch a sync in the middle.
