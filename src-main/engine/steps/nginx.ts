@@ -5,6 +5,7 @@ import { describeHttpResult, httpGetFromHost, type HttpResult } from '../remote/
 import { readRemoteFile, writeRemoteFileAtomic } from '../ssh/files'
 import type { RemoteHost } from '../ssh/remote-host'
 import { mirrorUrl, type MirrorSite } from '../site'
+import { applyDefaultSiteChanges, defaultSiteChanges, portPlanFor } from '../ports'
 import { planManagedFile } from './managed-file'
 import { mirrorLayout } from './mirror-layout'
 import type { Change, Step, StepContext } from './step'
@@ -119,6 +120,8 @@ export const nginxStep: Step = {
         argv: ['ln', '-sfn', paths.available, paths.enabled],
         sudo: true,
       })
+    // Bare hosts (issue 14): Debian's default site must not keep nginx off a taken port 80.
+    changes.push(...defaultSiteChanges(await portPlanFor(ctx.host, ctx.site, facts)))
     if (changes.length > 0 || !facts.nginx.running) {
       changes.push({
         kind: 'command',
@@ -141,6 +144,7 @@ export const nginxStep: Step = {
         { sudo: true },
       )
     }
+    await applyDefaultSiteChanges(ctx, plan)
     await installSite(ctx)
     const facts = await ctx.facts(true)
     await ctx.host.run(nginxReloadArgv(facts).argv, { sudo: true })

@@ -4,6 +4,7 @@ import { formatBytes } from '../format-bytes'
 import { upstreamSizes } from '../remote/upstream-sizes'
 import { mirrorRequirements } from '../site-file'
 import { parseRequirement, type Site } from '../site'
+import { portPlanFor } from '../ports'
 import { chooseBandersnatch } from './bandersnatch-release'
 import type { Finding, Step, StepContext } from './step'
 
@@ -172,6 +173,10 @@ export const preflightStep: Step = {
       `${facts.os.name || facts.os.id}; Python ${facts.python?.version ?? 'not installed'}; init: ${facts.init}; sudo: ${facts.sudo}`,
       `nginx: ${facts.nginx.installed ? (facts.nginx.running ? 'running' : 'installed, not running') : 'not installed'} (user ${facts.nginx.user}, from ${facts.nginx.userSource})`,
     ]
+    if (!findings.some((f) => f.severity === 'blocker')) {
+      // Bare hosts (issue 14): ports taken by other programs, said before anything is installed.
+      findings.push(...(await portPlanFor(ctx.host, ctx.site, facts)).findings)
+    }
     if (!findings.some((f) => f.severity === 'blocker')) {
       const upstream = await diskAndUpstreamFindings(ctx, facts)
       findings.push(...upstream.findings)
