@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto'
 import { EngineError } from '../errors'
-import { formatBytes } from '../format-bytes'
 import { readRemoteFile, writeRemoteFileAtomic } from '../ssh/files'
 import { scriptCommand } from '../remote/quote'
 import type { RemoteHost } from '../ssh/remote-host'
@@ -12,12 +11,10 @@ import {
   syncState,
   detachedSyncArgv,
 } from '../sync/sync-job'
+import { explainSyncFailure } from '../sync/sync-failure'
 import { BANDERSNATCH, mirrorLayout } from './mirror-layout'
 import { parsePinnedRequirements } from './pinned-requirements'
 import type { Step, StepContext } from './step'
-
-/** Less free space than this after a failed sync means the disk filled up. */
-const FULL_DISK_BYTES = 1024 * 1024
 
 /** What a sync mirrored: the config and the pinned requirements it read. */
 async function syncInputs(host: RemoteHost, mirror: MirrorSite): Promise<string> {
@@ -65,21 +62,16 @@ async function waitForSync(ctx: StepContext, pid: number): Promise<void> {
   const exitCode = state.kind === 'finished' ? state.exitCode : null
   if (exitCode !== 0 || state.todo) {
     const [tail, facts] = await Promise.all([syncLogTail(ctx.host, layout, 15), ctx.facts(true)])
-    const free = facts.disk?.freeBytes ?? Infinity
-    const full = free < FULL_DISK_BYTES
-    const what =
-      exitCode === null
-        ? 'The sync was stopped before it finished'
-        : `bandersnatch ${exitCode === 0 ? 'left unfinished work (a todo file)' : `exited with code ${exitCode}`}`
-    throw new EngineError(
-      `${what}${full ? `: the filesystem of ${layout.dir} is full (${formatBytes(free)} free)` : ''}${tail.trim() ? `:\n${tail.trim()}` : ''}`,
-      {
-        host: ctx.host.label,
-        hint: full
-          ? `free space on ${facts.disk?.mount ?? 'that filesystem'}, then apply again: bandersnatch resumes where it stopped`
-          : `read ${layout.syncLog} on the host; apply again to resume (bandersnatch continues from its todo list)`,
-      },
-    )
+    // Bare hosts (issue 14): a full disk or an unreachable upstream said as such.
+    const failure = explainSyncFailure({
+      mirror: ctx.site.mirror,
+      exitCode,
+      todo: state.todo,
+      logTail: tail,
+      logPath: layout.syncLog,
+      disk: facts.disk,
+    })
+    throw new EngineError(failure.message, { host: ctx.host.label, hint: failure.hint })
   }
 }
 
