@@ -6,6 +6,7 @@ import { readRemoteFile, writeRemoteFileAtomic } from '../ssh/files'
 import type { RemoteHost } from '../ssh/remote-host'
 import { mirrorUrl, type MirrorSite } from '../site'
 import { applyDefaultSiteChanges, defaultSiteChanges, portPlanFor } from '../ports'
+import { forbiddenError } from '../permissions/forbidden-error'
 import { planManagedFile } from './managed-file'
 import { mirrorLayout } from './mirror-layout'
 import type { Change, Step, StepContext } from './step'
@@ -159,12 +160,11 @@ export const nginxStep: Step = {
       if (answer?.status === 200) return
       await new Promise((r) => setTimeout(r, 250))
     }
+    // Bare hosts (issue 14): a 403 comes with the doctor's finding, not only a pointer to it.
+    if (answer?.status === 403) throw await forbiddenError(ctx, url)
     throw new EngineError(`${url} answers ${answer ? describeHttpResult(answer) : 'nothing'}`, {
       host: ctx.host.label,
-      hint:
-        answer?.status === 403
-          ? 'run `pip-mirror doctor` to find the permission that blocks nginx'
-          : 'check that nginx runs and listens on that address',
+      hint: 'check that nginx runs and listens on that address',
     })
   },
 }

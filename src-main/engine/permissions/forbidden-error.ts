@@ -1,0 +1,22 @@
+import { EngineError } from '../errors'
+import type { StepContext } from '../steps/step'
+import { diagnoseMirror } from './diagnose'
+
+/**
+ * A 403 from the mirror as an error that already carries the doctor's finding: the doctor runs
+ * (it only reads), its findings are reported, and the first blocker (for a mirror under a home
+ * directory: which directory nginx's user cannot pass, and the one chmod that fixes it) is the
+ * message and the hint.
+ */
+export async function forbiddenError(ctx: StepContext, url: string): Promise<EngineError> {
+  const diagnosis = await diagnoseMirror(ctx.host, ctx.site)
+  for (const finding of diagnosis.findings) ctx.finding(finding)
+  const blocker = diagnosis.findings.find((finding) => finding.severity === 'blocker')
+  return new EngineError(
+    `${url} answers HTTP 403 Forbidden${blocker ? `: ${blocker.title}` : ''}`,
+    {
+      host: ctx.host.label,
+      hint: blocker?.fix ?? 'run `pip-mirror doctor` to find the permission that blocks nginx',
+    },
+  )
+}
