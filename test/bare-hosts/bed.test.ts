@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url'
 import { RemoteHost } from '../../src-main/engine/ssh/remote-host'
 import { OPS_USER, startBareBed, type BareBed } from '../testbed/bare-host/bed'
 import type { BareHost } from '../testbed/bare-host/host'
+import { getFromHost } from '../testbed/bare-host/inside'
 import { NAME_PREFIX } from '../testbed/bare-host/network'
 import { sweepBareHosts } from '../testbed/bare-host/sweep'
 import { sh, waitFor } from '../testbed/processes'
@@ -42,17 +43,10 @@ function connectAs(host: BareHost, user: string, sudoPassword?: string): Promise
   )
 }
 
-/** Python inside the host: fetch a URL (optionally through a proxy), print the status or the error. */
-const FETCH = `
-import sys, urllib.request
-handlers = [urllib.request.ProxyHandler({"http": sys.argv[2], "https": sys.argv[2]} if sys.argv[2] else {})]
-try:
-    print(urllib.request.build_opener(*handlers).open(sys.argv[1], timeout=10).status)
-except Exception as error:
-    print("error", error)
-`
+/** What a GET from inside the host gets: the status, or the error when nothing answered. */
 async function fetchInside(host: BareHost, url: string, proxy = ''): Promise<string> {
-  return (await host.run(['python3', '-c', FETCH, url, proxy])).trim()
+  const answer = await getFromHost(host, url, proxy)
+  return answer.error ? `error ${answer.error}` : String(answer.status)
 }
 
 describe('a bare host', () => {
