@@ -16,7 +16,7 @@ export const HOSTS_DIR = '/tmp/pmw-bare-hosts'
 
 export interface BareHostSpec {
   suite: DebianSuite
-  /** 1..200: the host's address is 10.213.0.<10 + index>. */
+  /** 1..200: the host's address is 10.213.1.<10 + index>. */
   index: number
   /** The hostname, and what the host is called in messages. */
   name: string
@@ -95,7 +95,7 @@ function collect(child: ChildProcess, input?: string): Promise<ExecResult> {
 
 /**
  * Starts one bare host: a fresh overlay over the cached root of its suite, in its own PID, mount,
- * UTS and network namespaces, with Debian's own sshd on port 22 at 10.213.0.<10 + index>.
+ * UTS and network namespaces, with Debian's own sshd on port 22 at 10.213.1.<10 + index>.
  * The test network (network.ts) must exist.
  */
 export async function startBareHost(spec: BareHostSpec): Promise<BareHost> {

@@ -8,8 +8,8 @@ import { sh } from '../processes'
  */
 export const TEST_NET = {
   bridge: 'pmwb0',
-  prefix: '10.213.0',
-  gateway: '10.213.0.1',
+  prefix: '10.213.1',
+  gateway: '10.213.1.1',
   cidr: 24,
 } as const
 
@@ -32,15 +32,15 @@ async function linkExists(name: string): Promise<boolean> {
 /** Creates the bridge with the gateway address, or reuses it. */
 export async function ensureTestNetwork(): Promise<void> {
   const { bridge, gateway, cidr } = TEST_NET
-  if (!(await linkExists(bridge))) {
-    await sh('ip', ['link', 'add', bridge, 'type', 'bridge'])
-    await sh('ip', ['addr', 'add', `${gateway}/${cidr}`, 'dev', bridge])
-  }
+  if (!(await linkExists(bridge))) await sh('ip', ['link', 'add', bridge, 'type', 'bridge'])
+  // A bridge left by an earlier run may carry an address of an earlier version of the bed.
+  await sh('ip', ['addr', 'flush', 'dev', bridge])
+  await sh('ip', ['addr', 'add', `${gateway}/${cidr}`, 'dev', bridge])
   await sh('ip', ['link', 'set', bridge, 'up'])
 }
 
 /**
- * A namespace for host number `index` (1..200) at 10.213.0.<10 + index>, its end of the pair
+ * A namespace for host number `index` (1..200) at 10.213.1.<10 + index>, its end of the pair
  * named eth0 as on a real server, with a route to the gateway's network only.
  */
 export async function attachHost(index: number): Promise<HostLink> {

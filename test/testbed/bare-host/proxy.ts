@@ -14,7 +14,7 @@ import { TEST_NET } from './network'
  * `stop()` mid-test is a network loss as the host sees it; `start()` brings it back.
  */
 export interface TestProxy {
-  /** http://10.213.0.1:3128 */
+  /** http://10.213.1.1:3128 */
   url: string
   /** What it was asked for, one line each ("GET http://127.0.0.1:4123/simple/", "CONNECT pypi.org:443"). */
   requests(): string[]
