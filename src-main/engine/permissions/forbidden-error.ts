@@ -9,14 +9,21 @@ import { diagnoseMirror } from './diagnose'
  * message and the hint.
  */
 export async function forbiddenError(ctx: StepContext, url: string): Promise<EngineError> {
-  const diagnosis = await diagnoseMirror(ctx.host, ctx.site)
-  for (const finding of diagnosis.findings) ctx.finding(finding)
-  const blocker = diagnosis.findings.find((finding) => finding.severity === 'blocker')
-  return new EngineError(
-    `${url} answers HTTP 403 Forbidden${blocker ? `: ${blocker.title}` : ''}`,
-    {
-      host: ctx.host.label,
-      hint: blocker?.fix ?? 'run `pip-mirror doctor` to find the permission that blocks nginx',
-    },
-  )
+  const plain = new EngineError(`${url} answers HTTP 403 Forbidden`, {
+    host: ctx.host.label,
+    hint: 'run `pip-mirror doctor` to find the permission that blocks nginx',
+  })
+  let findings
+  try {
+    findings = (await diagnoseMirror(ctx.host, ctx.site)).findings
+  } catch {
+    return plain
+  }
+  for (const finding of findings) ctx.finding(finding)
+  const blocker = findings.find((finding) => finding.severity === 'blocker')
+  if (!blocker) return plain
+  return new EngineError(`${url} answers HTTP 403 Forbidden: ${blocker.title}`, {
+    host: ctx.host.label,
+    hint: blocker.fix ?? plain.details.hint,
+  })
 }

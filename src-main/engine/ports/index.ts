@@ -1,4 +1,5 @@
 import { nginxSiteName } from '../config/nginx-site'
+import { describeError } from '../errors'
 import type { HostFacts } from '../remote/facts'
 import type { Site } from '../site'
 import type { RemoteHost } from '../ssh/remote-host'
@@ -9,15 +10,34 @@ import { DEFAULT_SITE_LINK, planPorts, type PortPlan } from './port-plan'
 export { planPorts, DEFAULT_SITE_LINK, type PortPlan } from './port-plan'
 export { probePortFacts, parsePortFacts, type PortFacts, type Listener } from './port-facts'
 
-/** The host's ports read and judged for this site (one round trip, as root). */
+/**
+ * The host's ports read and judged for this site (one round trip, as root). A probe that cannot
+ * run is a warning, not a refusal: the ports are then not known, and nginx says so if it must.
+ */
 export async function portPlanFor(
   host: RemoteHost,
   site: Site,
   facts: HostFacts,
 ): Promise<PortPlan> {
   const name = nginxSiteName(site.mirror.serve.listen)
+  let ports
+  try {
+    ports = await probePortFacts(host)
+  } catch (error) {
+    return {
+      findings: [
+        {
+          severity: 'warning',
+          title: 'Could not see which ports are taken on the host',
+          evidence: describeError(error),
+          fix: 'nothing to do unless nginx then fails to start: the port check was skipped',
+        },
+      ],
+      disableDefaultSite: null,
+    }
+  }
   return planPorts({
-    facts: await probePortFacts(host),
+    facts: ports,
     nginx: { installed: facts.nginx.installed, running: facts.nginx.running },
     listen: site.mirror.serve.listen,
     ownSiteFiles: [`/etc/nginx/sites-enabled/${name}`, `/etc/nginx/sites-available/${name}`],
