@@ -91,21 +91,26 @@ export async function startBareBed(options: BareBedOptions = {}): Promise<BareBe
     work,
     hosts,
     async startHost(spec) {
-      const host = await startBareHost({ ...spec, index: hosts.length + 1 })
-      hosts.push(host)
-      // What the host's admin set up when installing it: a name that resolves, apt through
-      // the site's proxy, and root's key.
-      await host.run([
-        'sh',
-        '-c',
-        'printf "127.0.0.1 localhost\\n127.0.1.1 %s\\n" "$1" > /etc/hosts',
-        'sh',
-        spec.name,
-      ])
-      await host.run(['sh', '-c', 'cat > /etc/apt/apt.conf.d/80proxy'], {
-        input: `Acquire::http::Proxy "${proxy.url}";\nAcquire::https::Proxy "${proxy.url}";\n`,
+      const host = await startBareHost({
+        ...spec,
+        index: hosts.length + 1,
+        // What the host's admin set up when installing it: a name that resolves, apt through
+        // the site's proxy, and root's key.
+        prepare: async (started) => {
+          await started.run([
+            'sh',
+            '-c',
+            'printf "127.0.0.1 localhost\\n127.0.1.1 %s\\n" "$1" > /etc/hosts',
+            'sh',
+            spec.name,
+          ])
+          await started.run(['sh', '-c', 'cat > /etc/apt/apt.conf.d/80proxy'], {
+            input: `Acquire::http::Proxy "${proxy.url}";\nAcquire::https::Proxy "${proxy.url}";\n`,
+          })
+          await authorize(started, 'root', '/root')
+        },
       })
-      await authorize(host, 'root', '/root')
+      hosts.push(host)
       return host
     },
     async addSudoUser(host, user = OPS_USER) {

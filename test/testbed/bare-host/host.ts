@@ -20,6 +20,8 @@ export interface BareHostSpec {
   index: number
   /** The hostname, and what the host is called in messages. */
   name: string
+  /** What its admin set up when installing it: run after every start, reset() included. */
+  prepare?: (host: BareHost) => Promise<void>
 }
 
 export interface ExecResult {
@@ -161,6 +163,7 @@ export async function startBareHost(spec: BareHostSpec): Promise<BareHost> {
     hostKeyFingerprint = (
       await sh('ssh-keygen', ['-l', '-E', 'sha256', '-f', '-'], { input: pub })
     ).split(/\s+/)[1] as string
+    await spec.prepare?.(host)
   }
 
   const kill = async (): Promise<void> => {
