@@ -27,7 +27,11 @@ export default defineConfig({
       {
         test: {
           name: 'integration',
-          include: ['test/integration/**/*.test.ts', 'test/robustness/**/*.test.ts'],
+          include: [
+            'test/integration/**/*.test.ts',
+            'test/robustness/**/*.test.ts',
+            'test/bare-hosts/**/*.test.ts',
+          ],
           environment: 'node',
           // The tests share one real machine (its nginx, its users): one file at a time, and
           // after the unit tests, before the browser tests (groupOrder), never beside them.

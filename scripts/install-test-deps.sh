@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
 # Installs what the test suite needs on a fresh Debian/Ubuntu machine: the real peers the tests
-# start (sshd, nginx, sudo, Chromium), Node packages, the Node the build and test tools run on
-# (when the machine's is older: .node-version's, from the npm registry, into .cache), and a Python
-# venv with bandersnatch, pip-tools and uv. Safe to run again: it only installs what is missing.
+# start (sshd, nginx, sudo, Chromium; debootstrap, tinyproxy and mkfs for the bare hosts), Node
+# packages, the Node the build and test tools run on (when the machine's is older: .node-version's,
+# from the npm registry, into .cache), and a Python venv with bandersnatch, pip-tools and uv. Safe
+# to run again: it only installs what is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 
-packages=(openssh-server openssh-client nginx sudo python3-venv python3-pip iproute2 chromium curl procps)
+packages=(openssh-server openssh-client nginx sudo python3-venv python3-pip iproute2 chromium curl procps
+  debootstrap tinyproxy util-linux e2fsprogs)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -25,11 +25,14 @@ export function pageHelpers(app: () => OpenedApp, defaultTimeout = 60_000) {
     requirements: string
     directory: string
     upstream: string
+    /** The HTTP proxy the host reaches the upstream and PyPI through. */
+    proxy?: string
   }): Promise<void> {
     await inputOf('requirements').fill(form.requirements)
     await app().page.getByText('Where the mirror lives and where packages come from').click()
     await inputOf('directory').fill(form.directory)
     await inputOf('upstream').fill(form.upstream)
+    if (form.proxy) await inputOf('upstream-proxy').fill(form.proxy)
     await byTestId('allow-http').click()
     await byTestId('resolve').click()
   }

@@ -197,7 +197,7 @@ describe('faults during the sync', () => {
       expect(filled).toBe(true)
       expect(summary.status).toBe('failed')
       expect(summary.failedStep).toBe('sync')
-      expect(summary.error).toMatch(/is full \(\d+(\.\d)? [KM]?B free\)/)
+      expect(summary.error).toMatch(/disk full: no space left on .*\(\d+(\.\d)? [KM]?B free/)
       await sh('rm', ['-f', `${mount}/filler`])
       await expectConverges(site)
       survived.push('disk full during the sync')

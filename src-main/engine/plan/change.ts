@@ -6,7 +6,12 @@ import { z } from 'zod'
  */
 export const waitTargetSchema = z.discriminatedUnion('what', [
   /** The mirror directory whose detached sync the command started (its .pip-mirror files). */
-  z.object({ what: z.literal('sync'), directory: z.string() }),
+  z.object({
+    what: z.literal('sync'),
+    directory: z.string(),
+    upstream: z.string(),
+    proxy: z.string().nullable(),
+  }),
   z.object({ what: z.literal('sync-stopped'), directory: z.string() }),
   z.object({ what: z.literal('worker'), workerDir: z.string(), timeoutMs: z.number() }),
 ])

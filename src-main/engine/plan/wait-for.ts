@@ -1,14 +1,11 @@
 import { EngineError } from '../errors'
-import { formatBytes } from '../format-bytes'
 import { probeFacts } from '../remote/facts'
 import type { RemoteHost } from '../ssh/remote-host'
 import { mirrorLayout } from '../steps/mirror-layout'
+import { explainSyncFailure } from '../sync/sync-failure'
 import { followSync, syncLogTail, syncState } from '../sync/sync-job'
 import { waitForWorker, workerLogTail } from '../workers/worker-process'
 import type { WaitTarget } from './change'
-
-/** Less free space than this after a failed sync means the disk filled up. */
-const FULL_DISK_BYTES = 1024 * 1024
 
 export interface WaitContext {
   signal: AbortSignal
@@ -19,11 +16,11 @@ export interface WaitContext {
 /** Follows the detached sync to its end (reading only), then says whether it mirrored everything. */
 async function followSyncToEnd(
   host: RemoteHost,
-  directory: string,
+  target: Extract<WaitTarget, { what: 'sync' }>,
   ctx: WaitContext,
   started: boolean,
 ): Promise<void> {
-  const layout = mirrorLayout({ directory })
+  const layout = mirrorLayout(target)
   // The detached wrapper writes its pid file a moment after the command that started it returns.
   let running = await syncState(host, layout)
   for (let waited = 0; running.kind === 'none' && waited < 20_000; waited += 200) {
@@ -64,21 +61,15 @@ async function followSyncToEnd(
     syncLogTail(host, layout, 15),
     probeFacts(host, layout.dir),
   ])
-  const free = facts.disk?.freeBytes ?? Infinity
-  const full = free < FULL_DISK_BYTES || /No space left on device/i.test(tail)
-  const what =
-    exitCode === null
-      ? 'The sync was stopped before it finished'
-      : `bandersnatch ${exitCode === 0 ? 'left unfinished work (a todo file)' : `exited with code ${exitCode}`}`
-  throw new EngineError(
-    `${what}${full ? `: disk full: the filesystem of ${layout.dir} (${facts.disk?.mount ?? '?'}) is full (${formatBytes(free)} free)` : ''}${tail.trim() ? `:\n${tail.trim()}` : ''}`,
-    {
-      host: host.label,
-      hint: full
-        ? `free space on ${facts.disk?.mount ?? 'that filesystem'}, then apply again: bandersnatch resumes where it stopped`
-        : `read ${layout.syncLog} on the host; apply again to resume (bandersnatch continues from its todo list)`,
-    },
-  )
+  const failure = explainSyncFailure({
+    mirror: target,
+    exitCode,
+    todo: state.todo,
+    logTail: tail,
+    logPath: layout.syncLog,
+    disk: facts.disk,
+  })
+  throw new EngineError(failure.message, { host: host.label, hint: failure.hint })
 }
 
 async function waitForSyncToStop(host: RemoteHost, directory: string): Promise<void> {
@@ -105,7 +96,7 @@ export async function waitFor(
 ): Promise<void> {
   switch (target.what) {
     case 'sync':
-      return followSyncToEnd(host, target.directory, ctx, started)
+      return followSyncToEnd(host, target, ctx, started)
     case 'sync-stopped':
       return waitForSyncToStop(host, target.directory)
     case 'worker': {

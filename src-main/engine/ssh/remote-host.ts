@@ -1,5 +1,6 @@
 import type { Client, SFTPWrapper } from 'ssh2'
 import { EngineError } from '../errors'
+import { explainCommandFailure } from '../remote/command-failure'
 import { commandLine, scriptCommand } from '../remote/quote'
 import type { SshTarget } from '../site'
 import { openConnection, type ConnectOptions } from './connect'
@@ -59,10 +60,11 @@ export class CommandFailedError extends EngineError {
     readonly result: ExecResult,
     host: string,
   ) {
-    const tail = (result.stderr || result.stdout).trim().split('\n').slice(-8).join('\n')
+    // Bare hosts (issue 14): the cause in one sentence when the output says it (network, disk).
+    const { cause, hint, tail } = explainCommandFailure(argv, result)
     super(
-      `\`${commandLine(argv).slice(0, 300)}\` failed with exit code ${result.code ?? result.signal}${tail ? `:\n${tail}` : ''}`,
-      { host },
+      `\`${commandLine(argv).slice(0, 300)}\` failed with exit code ${result.code ?? result.signal}${cause ? `: ${cause}` : ''}${tail ? `:\n${tail}` : ''}`,
+      hint ? { host, hint } : { host },
     )
   }
 }

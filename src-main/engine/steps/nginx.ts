@@ -13,6 +13,8 @@ import { fileRead, linkRead } from '../plan/state-request'
 import { scriptCommand } from '../remote/quote'
 import { mirrorUrl, type MirrorSite } from '../site'
 import { planFile, sha256 } from './managed-file'
+import { defaultSiteChanges, portFactsRead, portPlanFor } from '../ports'
+import { forbiddenError } from '../permissions/forbidden-error'
 import { mirrorLayout } from './mirror-layout'
 import { aptInstall } from './python-tools'
 import reloadOrStart from './scripts/nginx-reload-or-start.sh?raw'
@@ -101,7 +103,7 @@ export const nginxStep: Step = {
   title: 'Serve the mirror with nginx',
   reads(site) {
     const paths = nginxSitePaths(site.mirror)
-    return [fileRead(paths.available), linkRead(paths.enabled)]
+    return [fileRead(paths.available), linkRead(paths.enabled), portFactsRead()]
   },
   async plan(ctx) {
     const { facts } = ctx
@@ -120,6 +122,8 @@ export const nginxStep: Step = {
       changes.push(
         command(`Enable the site ${paths.name}`, ['ln', '-sfn', paths.available, paths.enabled]),
       )
+    // Debian's default site must not keep nginx off a taken port 80.
+    changes.push(...defaultSiteChanges(portPlanFor(ctx.state, ctx.site, facts)))
     if (changes.length > 0 || !facts.nginx.running) {
       changes.push(
         command('Check the whole nginx configuration', ['nginx', '-t'], {
@@ -147,12 +151,11 @@ export const nginxStep: Step = {
       if (answer?.status === 200) return
       await new Promise((r) => setTimeout(r, 250))
     }
+    // Bare hosts (issue 14): a 403 comes with the doctor's finding, not only a pointer to it.
+    if (answer?.status === 403) throw await forbiddenError(ctx, url)
     throw new EngineError(`${url} answers ${answer ? describeHttpResult(answer) : 'nothing'}`, {
       host: ctx.host.label,
-      hint:
-        answer?.status === 403
-          ? 'run `pip-mirror doctor` to find the permission that blocks nginx'
-          : 'check that nginx runs and listens on that address',
+      hint: 'check that nginx runs and listens on that address',
     })
   },
 }

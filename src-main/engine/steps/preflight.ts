@@ -4,6 +4,7 @@ import { formatBytes } from '../format-bytes'
 import { upstreamSizes } from '../remote/upstream-sizes'
 import { mirrorRequirements } from '../site-file'
 import { parseRequirement, type Site } from '../site'
+import { portFactsRead, portPlanFor } from '../ports'
 import { chooseBandersnatch } from './bandersnatch-release'
 import { mirrorCurrentReads, mirrorIsCurrent } from './mirror-current'
 import type { Finding, PlanContext, Step } from './step'
@@ -170,7 +171,7 @@ export function hostFindings(facts: HostFacts, site: Site): Finding[] {
 export const preflightStep: Step = {
   id: 'preflight',
   title: 'Check the host',
-  reads: (site) => mirrorCurrentReads(site),
+  reads: (site) => [...mirrorCurrentReads(site), portFactsRead()],
   async plan(ctx) {
     const facts = ctx.facts
     const findings = [
@@ -183,6 +184,10 @@ export const preflightStep: Step = {
       `${facts.os.name || facts.os.id}; Python ${facts.python?.version ?? 'not installed'}; init: ${facts.init}; sudo: ${facts.sudo}`,
       `nginx: ${facts.nginx.installed ? (facts.nginx.running ? 'running' : 'installed, not running') : 'not installed'} (user ${facts.nginx.user}, from ${facts.nginx.userSource})`,
     ]
+    if (!findings.some((f) => f.severity === 'blocker')) {
+      // Ports taken by other programs, said before anything is installed.
+      findings.push(...portPlanFor(ctx.state, ctx.site, facts).findings)
+    }
     if (!findings.some((f) => f.severity === 'blocker')) {
       if (mirrorIsCurrent(ctx.state, ctx.site, ctx.host.label))
         notes.push('the mirror holds the current requirements: nothing to fetch from the upstream')

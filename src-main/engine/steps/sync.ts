@@ -1,12 +1,12 @@
 import { EngineError } from '../errors'
-import { command, type Change } from '../plan/change'
+import { command, type Change, type WaitTarget } from '../plan/change'
 import { fileRead } from '../plan/state-request'
 import type { HostFacts } from '../remote/facts'
 import { scriptCommand } from '../remote/quote'
 import type { MirrorSite, Site } from '../site'
 import { detachedSyncArgv } from '../sync/sync-job'
 import { mirrorCurrentReads, syncIsCurrent } from './mirror-current'
-import { BANDERSNATCH, mirrorLayout, type MirrorLayout } from './mirror-layout'
+import { BANDERSNATCH, mirrorLayout } from './mirror-layout'
 import { parsePinnedRequirements } from './pinned-requirements'
 import { plannedSyncState } from './probes'
 import prepareSync from './scripts/prepare-sync.sh?raw'
@@ -20,10 +20,11 @@ import type { PlanContext, Step } from './step'
  * follows it to its end, reading its log), and record what it mirrored. `why` opens the summary.
  */
 export function syncChanges(
-  layout: MirrorLayout,
+  mirror: MirrorSite,
   facts: Pick<HostFacts, 'init' | 'user' | 'uid'>,
   summary: string,
 ): Change[] {
+  const layout = mirrorLayout(mirror)
   const start = detachedSyncArgv(layout, facts)
   return [
     command(
@@ -33,7 +34,7 @@ export function syncChanges(
     ),
     command(summary, start.argv, {
       sudo: start.sudo,
-      waitFor: { what: 'sync', directory: layout.dir },
+      waitFor: syncWait(mirror),
     }),
     command(
       'Record what the sync mirrored',
@@ -42,6 +43,14 @@ export function syncChanges(
     ),
   ]
 }
+
+/** Following a sync: what a failure names (the upstream and proxy it could not reach) is planned too. */
+const syncWait = (mirror: MirrorSite): WaitTarget => ({
+  what: 'sync',
+  directory: mirrorLayout(mirror).dir,
+  upstream: mirror.upstream,
+  proxy: mirror.proxy,
+})
 
 function touches(change: Change, paths: readonly string[]): boolean {
   if (change.kind === 'file') return paths.includes(change.path)
@@ -59,7 +68,7 @@ export function planSync(ctx: PlanContext, force: boolean): { changes: Change[];
         {
           kind: 'wait',
           summary: `Reattach to the sync already running (pid ${state.pid})`,
-          waitFor: { what: 'sync', directory: layout.dir },
+          waitFor: syncWait(ctx.site.mirror),
         },
       ],
       notes: [],
@@ -76,7 +85,7 @@ export function planSync(ctx: PlanContext, force: boolean): { changes: Change[];
     ? 'Run `bandersnatch mirror` detached now: it fetches what the upstream changed since the last sync'
     : `Run \`${BANDERSNATCH} mirror\` detached${projects && !resolves ? ` for ${projects} projects` : ''}; it survives a lost connection`
   return {
-    changes: syncChanges(layout, ctx.facts, summary),
+    changes: syncChanges(ctx.site.mirror, ctx.facts, summary),
     notes: state.todo
       ? ['an earlier sync did not finish: bandersnatch resumes it from its todo list']
       : [],

@@ -37,7 +37,8 @@ export const useWizardStore = defineStore('wizard', () => {
     if (records.packages?.closure) done.add('packages')
     if (records.mirror?.mode === 'apply' && succeeded(records.mirror.status)) done.add('mirror')
     if (records.serve?.mode === 'apply' && succeeded(records.serve.status)) done.add('serve')
-    if (succeeded(records.verify?.status)) done.add('verify')
+    // A verified mirror is served, also when serving it first failed on a 403 that was repaired.
+    if (succeeded(records.verify?.status)) done.add('serve').add('verify')
     if (records.workers?.mode === 'apply' && succeeded(records.workers.status)) done.add('workers')
     return WIZARD_STEPS.map((step) => step.id).filter((id) => done.has(id))
   })

@@ -8,12 +8,14 @@ rescanned on each request, so a test can drop in a new wheel and watch an increm
 import email.parser
 import hashlib
 import re
-import tarfile
 import threading
 import zipfile
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
+
+from sdists import is_sdist, read_sdist
+from yanks import load_yanks
 
 # Upload times derive from serials so that every run reports the same ones.
 EPOCH = datetime(2024, 1, 1, tzinfo=timezone.utc)
@@ -53,10 +55,12 @@ class Dist:
     requires_python: str | None
     requires_dist: tuple[str, ...]
     serial: int
+    packagetype: str = "bdist_wheel"
 
     @property
     def is_wheel(self) -> bool:
-        return self.filename.endswith(".whl")
+        """PEP 658 metadata is served for wheels only."""
+        return self.packagetype == "bdist_wheel"
 
     @property
     def upload_time(self) -> datetime:
@@ -107,37 +111,32 @@ def read_wheel(path: Path, serial: int) -> Dist:
     return _dist(path, data, metadata, python_tag, serial)
 
 
-def read_sdist(path: Path, serial: int) -> Dist:
-    """An sdist (name-version.tar.gz): its metadata is the PKG-INFO at the top of the archive."""
-    data = path.read_bytes()
-    with tarfile.open(path, "r:gz") as tar:
-        member = next((m for m in tar.getmembers() if m.name.count("/") == 1 and m.name.endswith("/PKG-INFO")), None)
-        if member is None:
-            raise ValueError(f"{path.name} has no PKG-INFO")
-        metadata = tar.extractfile(member).read()
-    return _dist(path, data, metadata, "source", serial)
-
-
 class Catalog:
     def __init__(self, wheels_dir: Path) -> None:
         self.wheels_dir = wheels_dir
         self._lock = threading.Lock()
         self._dists: dict[str, Dist] = {}
+        self._yanks: dict[tuple[str, str], str] = {}
         self.refresh()
 
     def refresh(self) -> None:
-        """Add wheels that appeared since the last scan, each with the next serial."""
+        """Add files that appeared since the last scan, each with the next serial."""
         with self._lock:
             new = sorted(
                 p
                 for p in self.wheels_dir.iterdir()
-                if p.name.endswith((".whl", ".tar.gz")) and p.name not in self._dists
+                if (p.name.endswith(".whl") or is_sdist(p.name)) and p.name not in self._dists
             )
             serial = self.last_serial()
             for path in new:
                 serial += 1
-                read = read_wheel if path.name.endswith(".whl") else read_sdist
+                read = read_sdist if is_sdist(path.name) else read_wheel
                 self._dists[path.name] = read(path, serial)
+            self._yanks = load_yanks(self.wheels_dir)
+
+    def yank_reason(self, dist: Dist) -> str | None:
+        """None when the release is not yanked; the reason ("" for none given) when it is."""
+        return self._yanks.get((dist.project, dist.version))
 
     def last_serial(self) -> int:
         return max((d.serial for d in self._dists.values()), default=0)

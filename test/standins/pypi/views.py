@@ -4,6 +4,7 @@ import html
 from typing import Any
 
 from catalog import Catalog, Dist, version_key
+from yanks import html_attribute, json_api_fields, simple_json_value
 
 SIMPLE_API_VERSION = "1.1"
 
@@ -18,30 +19,27 @@ def latest_version(dists: list[Dist]) -> str:
     return max(finals or versions, key=version_key)
 
 
-def json_file(dist: Dist, base: str) -> dict[str, Any]:
-    # PyPI serves PEP 658 metadata for wheels only.
-    metadata = {"core-metadata": {"sha256": dist.metadata_sha256}} if dist.is_wheel else {}
+def json_file(dist: Dist, base: str, yank: str | None = None) -> dict[str, Any]:
     return {
         "comment_text": "",
-        **metadata,
+        "core-metadata": {"sha256": dist.metadata_sha256} if dist.is_wheel else False,
         "digests": {"blake2b_256": dist.blake2b_256, "md5": dist.md5, "sha256": dist.sha256},
         "downloads": -1,
         "filename": dist.filename,
         "has_sig": False,
         "md5_digest": dist.md5,
-        "packagetype": "bdist_wheel" if dist.is_wheel else "sdist",
+        "packagetype": dist.packagetype,
         "python_version": dist.python_tag,
         "requires_python": dist.requires_python,
         "size": dist.size,
         "upload_time": dist.upload_time.strftime("%Y-%m-%dT%H:%M:%S"),
         "upload_time_iso_8601": iso(dist),
         "url": base + dist.url_path,
-        "yanked": False,
-        "yanked_reason": None,
+        **json_api_fields(yank),
     }
 
 
-def json_info(dist: Dist, base: str) -> dict[str, Any]:
+def json_info(dist: Dist, base: str, yank: str | None = None) -> dict[str, Any]:
     project_url = f"{base}/project/{dist.project}/"
     return {
         "author": "",
@@ -60,8 +58,7 @@ def json_info(dist: Dist, base: str) -> dict[str, Any]:
         "requires_python": dist.requires_python,
         "summary": dist.summary,
         "version": dist.version,
-        "yanked": False,
-        "yanked_reason": None,
+        **json_api_fields(yank),
     }
 
 
@@ -70,10 +67,13 @@ def project_json(catalog: Catalog, project: str, base: str) -> dict[str, Any] | 
     dists = catalog.project_dists(project)
     if not dists:
         return None
-    latest = latest_version(dists)
+    # PyPI's "latest" skips yanked releases while any other is left.
+    latest = latest_version([d for d in dists if catalog.yank_reason(d) is None] or dists)
     releases: dict[str, list[dict[str, Any]]] = {}
     for version in sorted({d.version for d in dists}, key=version_key):
-        releases[version] = [json_file(d, base) for d in dists if d.version == version]
+        releases[version] = [
+            json_file(d, base, catalog.yank_reason(d)) for d in dists if d.version == version
+        ]
     first_latest = next(d for d in dists if d.version == latest)
     return {
         "info": json_info(first_latest, base),
@@ -89,10 +89,11 @@ def version_json(catalog: Catalog, project: str, version: str, base: str) -> dic
     dists = [d for d in catalog.project_dists(project) if d.version == version]
     if not dists:
         return None
+    yank = catalog.yank_reason(dists[0])
     return {
-        "info": json_info(dists[0], base),
+        "info": json_info(dists[0], base, yank),
         "last_serial": catalog.project_serial(project),
-        "urls": [json_file(d, base) for d in dists],
+        "urls": [json_file(d, base, yank) for d in dists],
         "vulnerabilities": [],
     }
 
@@ -131,10 +132,10 @@ def simple_project_json(catalog: Catalog, project: str, base: str) -> dict[str, 
             "url": base + d.url_path,
             "hashes": {"sha256": d.sha256},
             "requires-python": d.requires_python,
-            **({"core-metadata": {"sha256": d.metadata_sha256}} if d.is_wheel else {}),
+            "core-metadata": {"sha256": d.metadata_sha256} if d.is_wheel else False,
             "size": d.size,
             "upload-time": iso(d),
-            "yanked": False,
+            "yanked": simple_json_value(catalog.yank_reason(d)),
         }
         for d in sorted(dists, key=lambda d: d.filename)
     ]
@@ -160,6 +161,7 @@ def simple_project_html(catalog: Catalog, project: str, base: str) -> str | None
             attrs += f' data-core-metadata="sha256={d.metadata_sha256}"'
         if d.requires_python:
             attrs += f' data-requires-python="{html.escape(d.requires_python)}"'
+        attrs += html_attribute(catalog.yank_reason(d))
         href = f"{base}{d.url_path}#sha256={d.sha256}"
         links.append(f'    <a href="{href}"{attrs}>{d.filename}</a><br/>\n')
     return (
