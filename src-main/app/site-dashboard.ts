@@ -299,10 +299,16 @@ export class SiteDashboard {
  * What a plan was made for: the request without the typed host name, which confirms a removal
  * (checked before it runs) but changes nothing in what it would do.
  */
+/**
+ * What a plan is for: the request without what only the apply adds (the typed host name, the
+ * digest of the pin diff or the deletions the page showed, which the plan on show already fixes).
+ */
 function planKey(request: DashboardRequest): string {
-  const { confirmHost: _confirm, ...planned } = request as DashboardRequest & {
-    confirmHost?: unknown
-  }
+  const {
+    confirmHost: _confirm,
+    expectDigest: _digest,
+    ...planned
+  } = request as DashboardRequest & { confirmHost?: unknown; expectDigest?: unknown }
   return JSON.stringify(planned)
 }
 

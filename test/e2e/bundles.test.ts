@@ -18,7 +18,10 @@ describe('the built Electron bundles', () => {
   it('points the main process at the preload and page it was built with', () => {
     const main = read('main/index.js')
     expect(main).toContain('../preload/index.cjs')
-    expect(main).toContain('../renderer/index.html')
+    // The page is served from that folder as app://pip-mirror-wizard/index.html, never file://.
+    expect(main).toContain('../renderer/')
+    expect(main).toContain('index.html')
+    expect(main).not.toContain('loadFile(')
   })
 
   it('ships a page with its CSP and no inline script', () => {
