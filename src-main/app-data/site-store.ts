@@ -1,7 +1,7 @@
 import { readFile, rm, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import { loadSiteFile } from '../engine/site-file'
-import { mirrorUrl, parseSite, SiteError, type Site, type SiteInput } from '../engine/site'
+import { mirrorUrl, parseSite, SiteError, type Site, type SiteInput } from '#shared/site'
 import { writeFileAtomic } from './atomic-file'
 import { isSlugId, slugIdsIn, slugify } from './slug'
 import { WizardProgressStore } from './wizard-progress'

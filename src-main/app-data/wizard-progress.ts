@@ -8,7 +8,7 @@ import {
   stageIdSchema,
   stageRecordSchema,
   wizardStepIdSchema,
-} from '../ipc-session-schemas'
+} from '#shared/ipc/session-schemas'
 import { writeFileAtomic } from './atomic-file'
 import { recordedActionSchema } from './recorded-action'
 import { isSlugId, slugIdsIn } from './slug'

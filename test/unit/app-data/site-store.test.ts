@@ -10,7 +10,7 @@ import {
   WizardProgressStore,
 } from '../../../src-main/app-data'
 import { loadSiteFile } from '../../../src-main/engine/site-file'
-import { SiteError, type SiteInput } from '../../../src-main/engine/site'
+import { SiteError, type SiteInput } from '#shared/site'
 
 let base: string
 let store: SiteStore

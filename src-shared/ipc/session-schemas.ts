@@ -1,10 +1,10 @@
 import { z } from 'zod'
-import { mirrorSchema, sshTargetSchema, workerSchema } from './engine/site'
+import { mirrorSchema, sshTargetSchema, workerSchema } from '../site'
 import {
   activeDashboardRunSchema,
   dashboardRunRecordSchema,
   siteIdSchema,
-} from './ipc-dashboard-schemas'
+} from './dashboard-schemas'
 import {
   closureEntrySchema,
   errorViewSchema,
@@ -19,7 +19,7 @@ import {
   runEventViewSchema,
   runModeSchema,
   runStatusSchema,
-} from './ipc-engine-schemas'
+} from './engine-schemas'
 
 /**
  * The app session as the renderer sees it: the wizard's steps, the site being described, the
