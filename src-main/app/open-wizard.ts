@@ -6,7 +6,7 @@ import {
   freshWizardProgress,
   type WizardProgress,
   type WizardProgressStore,
-} from '../app-data/wizard-progress'
+} from './wizard-progress'
 import { EngineError } from '../engine/errors'
 import type { Site } from '#shared/site'
 import { draftFromSite } from './site-draft'
