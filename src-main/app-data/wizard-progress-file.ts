@@ -53,8 +53,8 @@ const anyWizardProgressFileSchema = z.discriminatedUnion('version', [wizardProgr
 
 /**
  * A progress file's content, in any format ever written, as the format written now; null when it
- * is none of them. Version 1 is the format written now, so it needs no step yet; the next format
- * adds its `case 1:` here.
+ * is none of them. Version 1 is the format written now, so it needs no step yet; when version 2
+ * comes, `case 1` turns the old file into it.
  */
 export function migrateWizardProgress(raw: unknown): WizardProgressFile | null {
   const parsed = anyWizardProgressFileSchema.safeParse(raw)
