@@ -18,7 +18,7 @@ export default defineConfig({
       // A sandboxed preload can require nothing but `electron`: bundle everything else into it.
       externalizeDeps: false,
       rolldownOptions: {
-        input: { index: fromRoot('src-main/preload.ts') },
+        input: { index: fromRoot('src-preload/index.ts') },
         // Sandboxed preloads must be CommonJS; `.cjs` because the package is "type": "module".
         output: { format: 'cjs', entryFileNames: '[name].cjs' },
       },

@@ -5,6 +5,7 @@ import pluginVue from 'eslint-plugin-vue'
 import vueParser from 'vue-eslint-parser'
 import prettier from 'eslint-config-prettier'
 import globals from 'globals'
+import { layers } from './eslint.layers.js'
 
 export default defineConfig(
   {
@@ -45,14 +46,6 @@ export default defineConfig(
       'vue/multi-word-component-names': 'off',
     },
   },
-  {
-    files: ['src-main/engine/**/*.ts', 'src-main/cli/**/*.ts'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        { paths: [{ name: 'electron', message: 'The engine and CLI never import Electron.' }] },
-      ],
-    },
-  },
+  ...layers,
   prettier,
 )

@@ -13,12 +13,12 @@ import { RemoteHost } from '../src-main/engine/ssh/remote-host'
 import { startMirrorHostBed } from '../test/testbed/mirror-host'
 import { startLatencyProxy } from '../test/testbed/latency-proxy'
 import { execFileAsync } from '../test/testbed/processes'
-import { parseSite } from '../src-main/engine/site'
+import { parseSite } from '#shared/site'
 import { bandersnatchConfFor } from '../src-main/engine/steps/bandersnatch-config'
 import { nginxSiteFor, nginxSitePaths } from '../src-main/engine/steps/nginx'
 import { requirementsInText } from '../src-main/engine/steps/resolve-requirements'
 import { chooseBandersnatch, UV_VERSION } from '../src-main/engine/steps/bandersnatch-release'
-import { mirrorUrl } from '../src-main/engine/site'
+import { mirrorUrl } from '#shared/site'
 
 const ANSIBLE_VENV = join(process.cwd(), '.cache/ansible-venv')
 const RUNS = 3

@@ -5,7 +5,7 @@
  * (`ol` is the stand-in from test/standins/ol: it creates the worker directory and answers.)
  */
 import { mkdir, readFile, rm } from 'node:fs/promises'
-import { parseSite, type SiteInput } from '../src-main/engine/site'
+import { parseSite, type SiteInput } from '#shared/site'
 import { applyWorkers, type Connect } from '../src-main/engine/workers'
 import { ensureCliBuilt, runPipMirror } from '../test/testbed/cli'
 import { startMirrorHostBed } from '../test/testbed/mirror-host'

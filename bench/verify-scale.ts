@@ -22,7 +22,7 @@ import {
   nginxSiteName,
   renderNginxSite,
 } from '../src-main/engine/config/nginx-site'
-import { parseSite, type MirrorSite } from '../src-main/engine/site'
+import { parseSite, type MirrorSite } from '#shared/site'
 import { RemoteHost } from '../src-main/engine/ssh/remote-host'
 import { TOOLS_VENV, VENV_PYTHON } from '../src-main/engine/steps/mirror-layout'
 import { proveTargets } from '../src-main/engine/verify/prove-targets'

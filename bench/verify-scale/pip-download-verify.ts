@@ -2,7 +2,7 @@ import { EngineError } from '../../src-main/engine/errors'
 import { describeHttpResult, httpGetFromHost } from '../../src-main/engine/remote/http-get'
 import { scriptCommand } from '../../src-main/engine/remote/quote'
 import type { RemoteHost } from '../../src-main/engine/ssh/remote-host'
-import { mirrorUrl, type MirrorSite } from '../../src-main/engine/site'
+import { mirrorUrl, type MirrorSite } from '#shared/site'
 import { mirrorLayout, VENV_PYTHON } from '../../src-main/engine/steps/mirror-layout'
 import {
   parsePinnedRequirements,

@@ -5,7 +5,7 @@ import { writeFileAtomic } from './atomic-file'
 import { HistoryRecorder, type RunContext } from './history-recorder'
 import { renderRunsText } from './history-text'
 import {
-  historyRunSchema,
+  migrateHistoryRun,
   summarizeRun,
   type HistoryRun,
   type HistoryRunSummary,
@@ -124,10 +124,7 @@ export class HistoryStore {
 
   private async read(name: string): Promise<HistoryRun | null> {
     try {
-      const parsed = historyRunSchema.safeParse(
-        JSON.parse(await readFile(join(this.dir, name), 'utf8')),
-      )
-      return parsed.success ? parsed.data : null
+      return migrateHistoryRun(JSON.parse(await readFile(join(this.dir, name), 'utf8')))
     } catch {
       return null
     }

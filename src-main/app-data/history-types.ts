@@ -43,7 +43,11 @@ export const runStatusSchema = z.enum([
 ])
 export type RunStatus = z.infer<typeof runStatusSchema>
 
-/** One run as the history keeps it: every string already redacted. */
+/**
+ * One run as the history keeps it, one file per run: every string already redacted. The file's
+ * own format (the renderer's view is src-shared/ipc/history-schemas.ts). A new format gets a new
+ * `version` and a step in `migrateHistoryRun`; test/fixtures/app-data/ keeps a file of each.
+ */
 export const historyRunSchema = z.object({
   version: z.literal(1),
   id: z.string(),
@@ -68,6 +72,23 @@ export const historyRunSchema = z.object({
 })
 
 export type HistoryRun = z.infer<typeof historyRunSchema>
+
+/** Every format ever written, told apart by `version`. */
+const anyHistoryRunSchema = z.discriminatedUnion('version', [historyRunSchema])
+
+/**
+ * A history file's content, in any format ever written, as the format written now; null when it
+ * is none of them. Version 1 is the format written now, so it needs no step yet.
+ */
+export function migrateHistoryRun(raw: unknown): HistoryRun | null {
+  const parsed = anyHistoryRunSchema.safeParse(raw)
+  if (!parsed.success) return null
+  const run = parsed.data
+  switch (run.version) {
+    case 1:
+      return run
+  }
+}
 export type HistoryStep = z.infer<typeof historyStepSchema>
 export type HistoryLine = z.infer<typeof historyLineSchema>
 

@@ -9,11 +9,11 @@ export {
   type SavedSiteSummary,
 } from './site-store'
 export {
-  freshWizardProgress,
-  wizardProgressSchema,
-  WizardProgressStore,
-  type WizardProgress,
-} from './wizard-progress'
+  migrateWizardProgress,
+  wizardProgressFileV1Schema,
+  WizardProgressFiles,
+  type WizardProgressFile,
+} from './wizard-progress-file'
 export { MAX_RECORDED_ACTIONS, recordedActionSchema, type RecordedAction } from './recorded-action'
 export {
   HistoryStore,

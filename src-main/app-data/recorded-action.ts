@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { stageIdSchema } from '../ipc-session-schemas'
+import { stageIdSchema } from '#shared/wizard'
 
 /** Something the engine did on a host for the wizard, kept for "Show commands" and the script. */
 export const recordedActionSchema = z.discriminatedUnion('kind', [

@@ -1,5 +1,5 @@
 import { unifiedDiff } from '../engine/config/diff'
-import { mirrorUrl, type Site, type WorkerSite } from '../engine/site'
+import { mirrorUrl, type Site, type WorkerSite } from '#shared/site'
 
 /** A change an operator must look at before a site file replaces a saved site. */
 export interface SiteChangeNote {

@@ -1,10 +1,10 @@
 import { readFile, rm, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import { loadSiteFile } from '../engine/site-file'
-import { mirrorUrl, parseSite, SiteError, type Site, type SiteInput } from '../engine/site'
+import { mirrorUrl, parseSite, SiteError, type Site, type SiteInput } from '#shared/site'
 import { writeFileAtomic } from './atomic-file'
 import { isSlugId, slugIdsIn, slugify } from './slug'
-import { WizardProgressStore } from './wizard-progress'
+import { WizardProgressFiles } from './wizard-progress-file'
 
 /** A saved site in the start screen's list. */
 export interface SavedSiteSummary {
@@ -155,7 +155,7 @@ export class SiteStore {
       return false
     }
     await rm(file, { force: true })
-    await new WizardProgressStore(this.baseDir).forget(id)
+    await new WizardProgressFiles(this.baseDir).forget(id)
     return true
   }
 

@@ -5,9 +5,9 @@ import { HistoryStore } from '../app-data/history-store'
 import { MAX_RECORDED_ACTIONS, type RecordedAction } from '../app-data/recorded-action'
 import { redactDeep } from '../app-data/redact'
 import { SiteStore } from '../app-data/site-store'
-import { WizardProgressStore } from '../app-data/wizard-progress'
+import { WizardProgressStore } from './wizard-progress'
 import { EngineError } from '../engine/errors'
-import { mirrorUrl, type Site, type SshTarget, type WorkerSite } from '../engine/site'
+import { mirrorUrl, type Site, type SshTarget, type WorkerSite } from '#shared/site'
 import { workerLabel } from '../engine/workers'
 import type { RemoteHost } from '../engine/ssh/remote-host'
 import { mirrorLayout } from '../engine/steps/mirror-layout'
@@ -27,8 +27,8 @@ import type {
   StageId,
   WorkerAddOutcome,
   WizardStepId,
-} from '../ipc-contract'
-import { sessionEventSchema } from '../ipc-session-schemas'
+} from '#shared/ipc/contract'
+import { sessionEventSchema } from '#shared/ipc/session-schemas'
 import { errorView } from './engine-views'
 import { HostConnections, type ConnectResult, type OpenHost } from './host-connections'
 import { keyQuestion } from './key-question'

@@ -1,11 +1,11 @@
 import type { AuditReport } from '../engine/audit/audit-report'
 import type { PruneTargets } from '../engine/prune/prune-targets'
 import type { UpdatePlan } from '../engine/update/update-plan'
-import type { AuditReportView, PruneView, UpdatePlanView } from '../ipc-contract'
+import type { AuditReportView, PruneView, UpdatePlanView } from '#shared/ipc/contract'
 
 /*
  * The audit, the update plan and the prune as the renderer is sent them. The plain returns
- * prove at compile time that the renderer-safe schemas in ipc-audit-schemas.ts still fit.
+ * prove at compile time that the renderer-safe schemas in src-shared/ipc/audit-schemas.ts still fit.
  */
 
 export function auditReportView(report: AuditReport): AuditReportView {

@@ -1,8 +1,8 @@
 import { dashboardAction } from '../engine/actions/dashboard-action'
 import type { SiteAction } from '../engine/actions/site-action'
-import type { Site } from '../engine/site'
+import type { Site } from '#shared/site'
 import { permissionsLeastStep } from '../engine/steps/permissions'
-import type { DashboardActionId, DashboardRequest } from '../ipc-contract'
+import type { DashboardActionId, DashboardRequest } from '#shared/ipc/contract'
 
 /**
  * One dashboard action as steps for the step runner: the engine's SiteAction for most, and the

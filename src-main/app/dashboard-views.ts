@@ -1,6 +1,11 @@
 import type { SiteHealth } from '../engine/health/site-health'
 import type { ScheduleStatus } from '../engine/schedule/schedule-status'
-import type { ActionPlanView, ErrorView, ScheduleStatusView, SiteHealthView } from '../ipc-contract'
+import type {
+  ActionPlanView,
+  ErrorView,
+  ScheduleStatusView,
+  SiteHealthView,
+} from '#shared/ipc/contract'
 import type { ActionPlan } from '../engine/actions/site-action'
 import type { DashboardJob } from './dashboard-job'
 import { printableDeep } from '../engine/printable'
@@ -10,7 +15,7 @@ import { pruneView, updatePlanView } from './audit-views'
 /*
  * The dashboard's engine values as the renderer is sent them, host text printable only (see
  * engine-views.ts). The returns are the compile-time proof that the renderer-safe schemas in
- * ipc-dashboard-schemas.ts still fit.
+ * src-shared/ipc/dashboard-schemas.ts still fit.
  */
 
 export function siteHealthView(health: SiteHealth): SiteHealthView {

@@ -15,14 +15,14 @@ import type {
   PlanView,
   RunEventViewInput,
   TargetMatrixView,
-} from '../ipc-contract'
+} from '#shared/ipc/contract'
 
 /**
  * Turns the engine's values into what the renderer is sent. Commands become the text the engine
  * quotes them to (the page never quotes argv itself). Text that came from hosts (log lines, file
  * contents and names, messages) is sent printable only: no control characters, escape sequences or
  * bidi controls. The assignments below are the compile-time proof that the renderer-safe schemas
- * in ipc-engine-schemas.ts still fit the engine's types.
+ * in src-shared/ipc/engine-schemas.ts still fit the engine's types.
  */
 
 export function changeView(change: Change): ChangeView {

@@ -1,8 +1,8 @@
 import type { Credentials } from '../engine/ssh/connect'
 import { HostKeyChangedError, UnknownHostKeyError, type HostKeyInfo } from '../engine/ssh/host-keys'
 import { RemoteHost } from '../engine/ssh/remote-host'
-import type { SshTarget } from '../engine/site'
-import type { ErrorView } from '../ipc-contract'
+import type { SshTarget } from '#shared/site'
+import type { ErrorView } from '#shared/ipc/contract'
 import { errorView } from './engine-views'
 
 export type ConnectResult =

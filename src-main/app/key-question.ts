@@ -1,5 +1,5 @@
 import { commandLine } from '../engine/remote/quote'
-import type { ConnectOutcome } from '../ipc-contract'
+import type { ConnectOutcome } from '#shared/ipc/contract'
 import type { ConnectResult } from './host-connections'
 
 export type KeyQuestion = Extract<ConnectResult, { kind: 'unknown-key' | 'changed-key' }>

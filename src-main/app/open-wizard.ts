@@ -6,9 +6,9 @@ import {
   freshWizardProgress,
   type WizardProgress,
   type WizardProgressStore,
-} from '../app-data/wizard-progress'
+} from './wizard-progress'
 import { EngineError } from '../engine/errors'
-import type { Site } from '../engine/site'
+import type { Site } from '#shared/site'
 import { draftFromSite } from './site-draft'
 
 /** The setup the wizard works on: a saved site, or a draft not saved as a site yet. */

@@ -1,7 +1,7 @@
 import type { RecordedAction } from '../app-data/recorded-action'
 import { commandLine } from '../engine/remote/quote'
 import type { RemoteHost } from '../engine/ssh/remote-host'
-import type { CommandLineView, StageId } from '../ipc-contract'
+import type { CommandLineView, StageId } from '#shared/ipc/contract'
 
 /** A recorded command as "Show commands" lists it, in the engine's own rendering. */
 export function commandLineOf(action: RecordedAction): CommandLineView | null {

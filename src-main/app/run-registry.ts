@@ -1,6 +1,6 @@
-import type { RunStartOutcome } from '../ipc-contract'
+import type { RunStartOutcome } from '#shared/ipc/contract'
 import { randomUUID } from 'node:crypto'
-import type { DashboardActionId, RunMode, StageId } from '../ipc-contract'
+import type { DashboardActionId, RunMode, StageId } from '#shared/ipc/contract'
 
 /** What a run is, for the page (reattaching after a reload) and for refusals. */
 export type RunInfo =

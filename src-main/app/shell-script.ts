@@ -1,5 +1,5 @@
 import { commandLine } from '../engine/remote/quote'
-import type { StageId, StageRecord } from '../ipc-contract'
+import type { StageId, StageRecord } from '#shared/ipc/contract'
 import type { RecordedAction } from '../app-data/recorded-action'
 import { STAGE_TITLES } from './stages'
 

@@ -6,7 +6,7 @@ import type { Connect } from '../engine/fleet'
 import { siteHealth } from '../engine/health/site-health'
 import { commandLine } from '../engine/remote/quote'
 import { readScheduleStatus } from '../engine/schedule/schedule-status'
-import type { Site, SshTarget } from '../engine/site'
+import type { Site, SshTarget } from '#shared/site'
 import type { RemoteHost } from '../engine/ssh/remote-host'
 import { auditMirror } from '../engine/audit/audit-mirror'
 import { auditReportView } from './audit-views'
@@ -22,7 +22,7 @@ import type {
   ScheduleStatusView,
   SessionEventInput,
   SiteHealthView,
-} from '../ipc-contract'
+} from '#shared/ipc/contract'
 import { applyAction, planAction, type ActionPlan } from '../engine/actions/site-action'
 import type { HostPlan } from '../engine/plan/host-plan'
 import { dashboardJob, type DashboardJob } from './dashboard-job'

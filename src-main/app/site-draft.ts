@@ -1,7 +1,7 @@
 import { EngineError } from '../engine/errors'
-import { parseSite, SiteError, type Site, type SshTarget } from '../engine/site'
-import type { SiteDraft, SiteDraftPatch } from '../ipc-contract'
-import { siteDraftSchema } from '../ipc-session-schemas'
+import { parseSite, SiteError, type Site, type SshTarget } from '#shared/site'
+import type { SiteDraft, SiteDraftPatch } from '#shared/ipc/contract'
+import { siteDraftSchema } from '#shared/ipc/session-schemas'
 
 /**
  * Until the Serve page, the site has no address to serve on. The engine's site needs one, and

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto'
 import { readFile } from 'node:fs/promises'
 import { siteReplacement } from '../app-data/site-replacement'
-import type { Site } from '../engine/site'
-import type { SavedSiteView, SiteImportReview, SiteListView } from '../ipc-contract'
+import type { Site } from '#shared/site'
+import type { SavedSiteView, SiteImportReview, SiteListView } from '#shared/ipc/contract'
 import { isSavedSite, type WizardStores } from './open-wizard'
 import { listSites } from './site-list'
 

@@ -1,6 +1,6 @@
 import { stat } from 'node:fs/promises'
-import type { WizardProgress } from '../app-data/wizard-progress'
-import type { DraftView, SetupState, SiteListView } from '../ipc-contract'
+import type { WizardProgress } from './wizard-progress'
+import type { DraftView, SetupState, SiteListView } from '#shared/ipc/contract'
 import type { WizardStores } from './open-wizard'
 import { hostLabel } from './site-draft'
 

@@ -1,4 +1,4 @@
-import type { SshConfigHost } from '../ipc-contract'
+import type { SshConfigHost } from '#shared/ipc/contract'
 
 /**
  * The hosts an OpenSSH client config names, with what the Connect page can fill in from it.

@@ -7,7 +7,7 @@ import type { HostPlan } from '../engine/plan/host-plan'
 import { planSteps } from '../engine/plan/plan-host'
 import { runSteps, type RunEvent, type RunSummary } from '../engine/run'
 import { mirrorRequirements } from '../engine/site-file'
-import type { Site } from '../engine/site'
+import type { Site } from '#shared/site'
 import type { RemoteHost } from '../engine/ssh/remote-host'
 import { mirrorLayout, VENV_PYTHON } from '../engine/steps/mirror-layout'
 import { compileArgv, previewClosure, STDIN_INPUT } from '../engine/steps/resolve-requirements'
@@ -19,7 +19,7 @@ import type {
   RunMode,
   StageId,
   StageRecord,
-} from '../ipc-contract'
+} from '#shared/ipc/contract'
 import {
   errorView,
   errorViewOf,

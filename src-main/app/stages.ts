@@ -1,7 +1,7 @@
 import { MIRROR_STEPS } from '../engine/steps/mirror-steps'
 import { permissionsLeastStep } from '../engine/steps/permissions'
 import type { Step } from '../engine/steps/step'
-import type { StageId } from '../ipc-contract'
+import type { StageId } from '#shared/ipc/contract'
 
 /** Which engine steps one stage runs (runSteps' `from` and `to` pick the slice). */
 export interface StageSteps {
@@ -26,4 +26,4 @@ export const STAGE_STEPS: Record<HostStageId, StageSteps> = {
   repair: { steps: [permissionsLeastStep], from: 'permissions', to: 'permissions' },
 }
 
-export { STAGE_TITLES } from '../ipc-session-schemas'
+export { STAGE_TITLES } from '#shared/ipc/session-schemas'

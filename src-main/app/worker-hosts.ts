@@ -1,6 +1,6 @@
 import type { Connect } from '../engine/fleet'
 import { RemoteHost } from '../engine/ssh/remote-host'
-import type { SshTarget, WorkerSite } from '../engine/site'
+import type { SshTarget, WorkerSite } from '#shared/site'
 import { HostConnections, type ConnectResult, type OpenHost } from './host-connections'
 import type { HostSecrets, SecretStore } from './secret-store'
 import { hostLabel } from './site-draft'

@@ -2,7 +2,7 @@ import { homedir } from 'node:os'
 import { join } from 'node:path'
 import { RemoteHost } from '../engine/ssh/remote-host'
 import type { HostKeyInfo } from '../engine/ssh/host-keys'
-import type { SshTarget } from '../engine/site'
+import type { SshTarget } from '#shared/site'
 import type { CliOptions } from './args'
 import { inTerminalTurn, readAnswer } from './terminal-question'
 

@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { isInvokeChannel } from '../ipc-channels'
+import { isInvokeChannel } from '#shared/ipc/channels'
 import {
   invokeContract,
   type InvokeChannel,
@@ -8,7 +8,7 @@ import {
   type InvokeResponse,
   type InvokeResult,
   type IpcFailure,
-} from '../ipc-contract'
+} from '#shared/ipc/contract'
 
 /**
  * Runs one invoke request through the contract: known channel, valid request, handler, valid

@@ -1,6 +1,7 @@
 import type { AppSession } from '../app/app-session'
+import { historyRunView, historySummaryView } from '../app/history-views'
 import { printableDeep } from '../engine/printable'
-import type { EmitEvent, InvokeHandlers } from '../ipc-contract'
+import type { EmitEvent, InvokeHandlers } from '#shared/ipc/contract'
 
 /** What the handlers need from the outside world; Electron fills it in main.ts, tests fill it in directly. */
 export interface HandlerDeps {
@@ -93,9 +94,12 @@ export function createHandlers(deps: HandlerDeps): InvokeHandlers {
       (await openSite(siteId)).dashboard.scheduleStatus(siteId),
     // Recorded host output is shown printable only (see engine/printable.ts).
     'history:list': async (query) => ({
-      runs: printableDeep(await session().history.list(query)),
+      runs: printableDeep((await session().history.list(query)).map(historySummaryView)),
     }),
-    'history:get': async ({ id }) => printableDeep(await session().history.get(id)),
+    'history:get': async ({ id }) => {
+      const run = await session().history.get(id)
+      return printableDeep(run && historyRunView(run))
+    },
     'history:export': async ({ ids, format }) => {
       const text = await session().history.exportText(ids, format)
       const stamp = new Date().toISOString().replace(/[:.]/g, '-')

@@ -1,6 +1,6 @@
 import { ipcMain, type IpcMainInvokeEvent } from 'electron'
-import { INVOKE_CHANNELS } from '../ipc-channels'
-import type { InvokeHandlers, InvokeResult, InvokeChannel } from '../ipc-contract'
+import { INVOKE_CHANNELS } from '#shared/ipc/channels'
+import type { InvokeHandlers, InvokeResult, InvokeChannel } from '#shared/ipc/contract'
 import { isAppPageUrl, type AppPageLocation } from './app-origin'
 import { dispatchInvoke } from './dispatch'
 

@@ -2,7 +2,7 @@ import { describeError } from './errors'
 import { applyHostPlan } from './plan/apply-host'
 import type { HostPlan } from './plan/host-plan'
 import { runSteps, type RunEvent, type RunMode, type RunSummary } from './run'
-import type { SshTarget, Site } from './site'
+import type { SshTarget, Site } from '#shared/site'
 import type { RemoteHost } from './ssh/remote-host'
 import type { Finding, Step } from './steps/step'
 

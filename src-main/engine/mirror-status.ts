@@ -1,7 +1,7 @@
 import { probeFacts, type HostFacts } from './remote/facts'
 import { httpGetFromHost } from './remote/http-get'
 import type { RemoteHost } from './ssh/remote-host'
-import { mirrorUrl, type Site } from './site'
+import { mirrorUrl, type Site } from '#shared/site'
 import { mirrorLayout } from './steps/mirror-layout'
 import { syncState, type SyncState } from './sync/sync-job'
 

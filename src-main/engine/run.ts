@@ -5,7 +5,7 @@ import type { HostPlan } from './plan/host-plan'
 import { applyHostPlan } from './plan/apply-host'
 import { planSteps } from './plan/plan-host'
 import type { StepRange } from './plan/step-range'
-import type { Site } from './site'
+import type { Site } from '#shared/site'
 import type { RemoteHost } from './ssh/remote-host'
 import type { Finding, Step } from './steps/step'
 

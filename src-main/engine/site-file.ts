@@ -1,6 +1,6 @@
 import { readFile, realpath } from 'node:fs/promises'
 import { dirname, resolve, sep } from 'node:path'
-import { parseRequirement, parseSite, SiteError, type Site } from './site'
+import { parseRequirement, parseSite, SiteError, type Site } from '#shared/site'
 
 /** Reads a requirements list: one requirement per line, `#` comments and blank lines ignored. */
 export function parseRequirementsText(text: string, field: string): string[] {

@@ -6,7 +6,7 @@ import type {
   InvokeResponse,
   IpcFailure,
   PipMirrorBridge,
-} from '../../src-main/ipc-contract'
+} from '#shared/ipc/contract'
 
 /** The renderer's typed door to the main process: `window.pipMirror`, with failures thrown. */
 

@@ -1,4 +1,4 @@
-import type { DashboardActionId } from '../../src-main/ipc-contract'
+import type { DashboardActionId } from '#shared/ipc/contract'
 
 /** The dashboard's actions as the page names and explains them. */
 export const ACTIONS: Record<DashboardActionId, { title: string; what: string; danger?: boolean }> =

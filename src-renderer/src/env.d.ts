@@ -1,10 +1,10 @@
 /// <reference types="vite/client" />
-import type { PipMirrorBridge } from '../../src-main/ipc-contract'
+import type { PipMirrorBridge } from '#shared/ipc/contract'
 import type { WizardStepId } from './steps'
 
 declare global {
   interface Window {
-    /** Exposed by src-main/preload.ts; absent when the page runs outside the app's window. */
+    /** Exposed by src-preload/index.ts; absent when the page runs outside the app's window. */
     pipMirror?: PipMirrorBridge
   }
 }

@@ -1,4 +1,4 @@
-import type { ErrorView } from '../../src-main/ipc-contract'
+import type { ErrorView } from '#shared/ipc/contract'
 import { BridgeError } from './api'
 
 /** Any failure as the error panel shows it: what happened, and what to do next. */

@@ -1,4 +1,4 @@
-export { formatBytes } from '../../src-main/engine/format-bytes'
+export { formatBytes } from '#shared/format-bytes'
 
 export function formatTime(iso: string | null): string {
   if (!iso) return ''

@@ -1,4 +1,4 @@
-import type { HealthCheckView } from '../../src-main/ipc-contract'
+import type { HealthCheckView } from '#shared/ipc/contract'
 
 export type HealthState = HealthCheckView['state']
 

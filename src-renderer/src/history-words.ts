@@ -1,6 +1,6 @@
-import type { HistorySummaryView } from '../../src-main/ipc-contract'
+import type { HistorySummaryView } from '#shared/ipc/contract'
 import { ACTIONS } from './dashboard-actions'
-import { STAGE_TITLES } from '../../src-main/ipc-session-schemas'
+import { STAGE_TITLES } from '#shared/ipc/session-schemas'
 
 type Status = HistorySummaryView['status']
 

@@ -1,4 +1,4 @@
-import type { Finding, PlanView, RunEventView, RunMode } from '../../src-main/ipc-contract'
+import type { Finding, PlanView, RunEventView, RunMode } from '#shared/ipc/contract'
 import type { LogLine } from './log-buffer'
 
 export type StepState =

@@ -1,4 +1,4 @@
-import type { LogStream } from '../../src-main/ipc-contract'
+import type { LogStream } from '#shared/ipc/contract'
 
 export interface LogLine {
   stream: LogStream

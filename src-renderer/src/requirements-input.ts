@@ -1,4 +1,4 @@
-import { parseRequirement } from '../../src-main/engine/site'
+import { parseRequirement } from '#shared/site'
 
 export interface RequirementsInput {
   requirements: string[]

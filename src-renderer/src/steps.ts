@@ -1,6 +1,6 @@
-import type { StageId, WizardStepId } from '../../src-main/ipc-contract'
+import type { StageId, WizardStepId } from '#shared/ipc/contract'
 
-export type { WizardStepId } from '../../src-main/ipc-contract'
+export type { WizardStepId } from '#shared/ipc/contract'
 
 /**
  * The wizard's steps, in order. Routes, the step map and the stores all read this list.

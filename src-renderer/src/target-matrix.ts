@@ -1,4 +1,4 @@
-import type { TargetMatrixView } from '../../src-main/ipc-contract'
+import type { TargetMatrixView } from '#shared/ipc/contract'
 
 export type MatrixCellView = TargetMatrixView['rows'][number]['cells'][number]
 export type MatrixRowView = TargetMatrixView['rows'][number]

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { SiteInput } from '../../src-main/engine/site'
+import type { SiteInput } from '#shared/site'
 import { OPS_USER, startBareBed, type BareBed } from '../testbed/bare-host/bed'
 import type { BareHost } from '../testbed/bare-host/host'
 import { getFromHost } from '../testbed/bare-host/inside'

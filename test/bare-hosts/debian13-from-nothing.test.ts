@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { readFile } from 'node:fs/promises'
-import type { SiteInput } from '../../src-main/engine/site'
+import type { SiteInput } from '#shared/site'
 import { startBareBed, type BareBed } from '../testbed/bare-host/bed'
 import type { BareHost } from '../testbed/bare-host/host'
 import { getFromHost, pipInstallOnHost } from '../testbed/bare-host/inside'

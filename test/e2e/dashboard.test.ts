@@ -8,7 +8,7 @@ import { mirrorStatus, type MirrorStatus } from '../../src-main/engine/mirror-st
 import { runSteps } from '../../src-main/engine/run'
 import { schedulePaths } from '../../src-main/engine/schedule'
 import { loadSiteFile } from '../../src-main/engine/site-file'
-import type { Site } from '../../src-main/engine/site'
+import type { Site } from '#shared/site'
 import { mirrorLayout } from '../../src-main/engine/steps/mirror-layout'
 import { MIRROR_STEPS } from '../../src-main/engine/steps/mirror-steps'
 import { connectAsRoot } from '../testbed/bed-logins'

@@ -1,5 +1,5 @@
 /**
- * Stands in for the `electron` module when the harness bundles src-main/preload.ts for a plain
+ * Stands in for the `electron` module when the harness bundles src-preload/index.ts for a plain
  * Chromium page. Runs inside the page: `ipcRenderer.invoke` goes to the Node test process through
  * a Playwright binding, and the harness delivers events by calling `HARNESS_DELIVER_EVENT`.
  */

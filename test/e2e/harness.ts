@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { chromium, type Page } from 'playwright-core'
 import { build } from 'vite'
-import type { EmitEvent, EventChannel, EventPayload } from '../../src-main/ipc-contract'
+import type { EmitEvent, EventChannel, EventPayload } from '#shared/ipc/contract'
 import { AppSession, type AppSessionOptions } from '../../src-main/app/app-session'
 import { dispatchInvoke } from '../../src-main/electron/dispatch'
 import { createHandlers, type HandlerDeps } from '../../src-main/electron/handlers'
@@ -160,7 +160,7 @@ export function ensureBuilt(): void {
 
 let preloadBundle: Promise<string> | undefined
 
-/** src-main/preload.ts as one classic script for the page, with `electron` swapped for the stand-in. */
+/** src-preload/index.ts as one classic script for the page, with `electron` swapped for the stand-in. */
 function bundlePreloadForPage(): Promise<string> {
   preloadBundle ??= build({
     configFile: false,
@@ -171,7 +171,7 @@ function bundlePreloadForPage(): Promise<string> {
       write: false,
       minify: false,
       lib: {
-        entry: join(PROJECT_ROOT, 'src-main/preload.ts'),
+        entry: join(PROJECT_ROOT, 'src-preload/index.ts'),
         formats: ['iife'],
         name: 'pipMirrorPreload',
       },

@@ -1,4 +1,4 @@
-import type { PipMirrorBridge } from '../../src-main/ipc-contract'
+import type { PipMirrorBridge } from '#shared/ipc/contract'
 
 /**
  * The few browser globals the e2e tests touch inside `page.evaluate`, typed by hand: test/e2e

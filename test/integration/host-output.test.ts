@@ -7,7 +7,7 @@ import { humanRenderer, renderSummary } from '../../src-main/cli/render'
 import { readRemoteFile } from '../../src-main/engine/ssh/files'
 import { RemoteHost } from '../../src-main/engine/ssh/remote-host'
 import { runSteps, type RunEvent } from '../../src-main/engine/run'
-import { parseSite } from '../../src-main/engine/site'
+import { parseSite } from '#shared/site'
 import type { Step } from '../../src-main/engine/steps/step'
 import { makeClientKey, startSshd, type TestSshd } from '../testbed/sshd'
 

@@ -18,7 +18,7 @@ import { applyRepair, diagnoseMirror, planRepair } from '../../src-main/engine/p
 import type { MirrorDiagnosis, RepairPlan } from '../../src-main/engine/permissions'
 import { traverseArgv } from '../../src-main/engine/permissions/confined-repair'
 import { runSteps } from '../../src-main/engine/run'
-import { parseSite, type Site } from '../../src-main/engine/site'
+import { parseSite, type Site } from '#shared/site'
 import { RemoteHost } from '../../src-main/engine/ssh/remote-host'
 import { permissionsStep } from '../../src-main/engine/steps/permissions'
 import { freePort } from '../testbed/processes'

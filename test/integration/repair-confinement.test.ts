@@ -5,7 +5,7 @@ import { nginxSiteName, renderNginxSite } from '../../src-main/engine/config/ngi
 import { EngineError } from '../../src-main/engine/errors'
 import { applyRepair, diagnoseMirror, planRepair } from '../../src-main/engine/permissions'
 import type { RepairPlan } from '../../src-main/engine/permissions'
-import { parseSite, type Site, type SiteInput } from '../../src-main/engine/site'
+import { parseSite, type Site, type SiteInput } from '#shared/site'
 import type { RemoteHost } from '../../src-main/engine/ssh/remote-host'
 import { ensureCliBuilt, runPipMirror } from '../testbed/cli'
 import { MIRROR_WHEELS } from '../testbed/mirror-tree'

@@ -8,7 +8,7 @@ import { HostKeyChangedError, UnknownHostKeyError } from '../../src-main/engine/
 import { readRemoteFile, writeRemoteFileAtomic } from '../../src-main/engine/ssh/files'
 import { probeFacts } from '../../src-main/engine/remote/facts'
 import { EngineError } from '../../src-main/engine/errors'
-import type { SshTarget } from '../../src-main/engine/site'
+import type { SshTarget } from '#shared/site'
 import { makeClientKey, startSshd, type ClientKey, type TestSshd } from '../testbed/sshd'
 import { ensureTestUsers, NOPASSWD_SUDOER, PLAIN_USER, SUDOER } from '../testbed/users'
 import { startAgent } from '../testbed/agent'

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Connect, FleetSummary } from '../../src-main/engine/fleet'
 import { runFleet } from '../../src-main/engine/fleet'
-import { parseSite, type Site } from '../../src-main/engine/site'
+import { parseSite, type Site } from '#shared/site'
 import { workerToolsStep } from '../../src-main/engine/steps/worker-tools'
 import {
   addToMirrorRequirements,

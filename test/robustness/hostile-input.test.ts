@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { existsSync } from 'node:fs'
 import { randomBytes } from 'node:crypto'
-import { parseSite, SiteError, type Site, type SiteInput } from '../../src-main/engine/site'
+import { parseSite, SiteError, type Site, type SiteInput } from '#shared/site'
 import { RemoteHost } from '../../src-main/engine/ssh/remote-host'
 import { runSteps } from '../../src-main/engine/run'
 import { MIRROR_STEPS } from '../../src-main/engine/steps/mirror-steps'

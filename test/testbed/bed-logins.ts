@@ -2,7 +2,7 @@ import { readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { Connect } from '../../src-main/engine/fleet'
 import { RemoteHost } from '../../src-main/engine/ssh/remote-host'
-import type { SshTarget } from '../../src-main/engine/site'
+import type { SshTarget } from '#shared/site'
 import type { MirrorHostBed } from './mirror-host'
 import { SUDOER } from './users'
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { fileURLToPath } from 'node:url'
 import { loadSiteFile } from '../../src-main/engine/site-file'
-import { mirrorUrl } from '../../src-main/engine/site'
+import { mirrorUrl } from '#shared/site'
 
 describe('the README example site', () => {
   it('is a valid site description whose requirements file is read', async () => {

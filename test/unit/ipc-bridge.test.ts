@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest'
-import { EVENT_CHANNELS, INVOKE_CHANNELS } from '../../src-main/ipc-channels'
-import { eventContract, invokeContract, type InvokeHandlers } from '../../src-main/ipc-contract'
+import { EVENT_CHANNELS, INVOKE_CHANNELS } from '#shared/ipc/channels'
+import { eventContract, invokeContract, type InvokeHandlers } from '#shared/ipc/contract'
 import { isAppPageUrl } from '../../src-main/electron/app-origin'
 import { dispatchInvoke } from '../../src-main/electron/dispatch'
 import { createHandlers } from '../../src-main/electron/handlers'

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { parseSite, SiteError, type SiteInput } from '../../src-main/engine/site'
+import { parseSite, SiteError, type SiteInput } from '#shared/site'
 import { loadSiteFile } from '../../src-main/engine/site-file'
 
 const SECRET = 's3cret-Pa55'

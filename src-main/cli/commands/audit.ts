@@ -7,7 +7,7 @@ import {
   type AuditedRelease,
   type AuditReport,
 } from '../../engine/audit'
-import { formatBytes } from '../../engine/format-bytes'
+import { formatBytes } from '#shared/format-bytes'
 import { loadSiteFile } from '../../engine/site-file'
 import type { CliOptions } from '../args'
 import { connectFromCli } from '../connect'

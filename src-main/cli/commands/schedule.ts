@@ -16,7 +16,7 @@ import {
   type ScheduleStatus,
 } from '../../engine/schedule'
 import { loadSiteFile } from '../../engine/site-file'
-import type { Site } from '../../engine/site'
+import type { Site } from '#shared/site'
 import { UsageError, type CliOptions } from '../args'
 import { connectFromCli } from '../connect'
 import { CliHistory, failedWith } from '../history'

@@ -1,5 +1,5 @@
 import { mirrorStatus } from '../../engine/mirror-status'
-import { formatBytes } from '../../engine/format-bytes'
+import { formatBytes } from '#shared/format-bytes'
 import { loadSiteFile } from '../../engine/site-file'
 import { mirrorLayout } from '../../engine/steps/mirror-layout'
 import { cancelSync } from '../../engine/sync/sync-job'

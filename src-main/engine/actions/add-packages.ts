@@ -1,5 +1,5 @@
 import { EngineError } from '../errors'
-import { parseRequirement, parseSite, SiteError, type Site } from '../site'
+import { parseRequirement, parseSite, SiteError, type Site } from '#shared/site'
 import { MIRROR_STEPS } from '../steps/mirror-steps'
 import { requirementsStep } from '../steps/requirements'
 import { addToMirrorRequirements } from '../workers/mirror-additions'

@@ -1,9 +1,12 @@
-import type { Site } from '../site'
+import type { Site } from '#shared/site'
 import { addPackagesAction } from './add-packages'
 import { removeMirrorAction } from './remove-mirror'
 import { restartNginxAction } from './restart-nginx'
 import { removeScheduleAction, setScheduleAction } from './schedule-actions'
-import { dashboardActionRequestSchema, type DashboardActionRequest } from './dashboard-request'
+import {
+  dashboardActionRequestSchema,
+  type DashboardActionRequest,
+} from '#shared/dashboard-request'
 import type { SiteAction } from './site-action'
 import { syncNowAction } from './sync-now'
 import { updateBandersnatchAction } from './update-bandersnatch'

@@ -1,6 +1,6 @@
 import { EngineError } from '../errors'
 import type { HostFacts } from '../remote/facts'
-import type { Site } from '../site'
+import type { Site } from '#shared/site'
 import { nginxReloadArgv, nginxStep } from '../steps/nginx'
 import { command } from '../plan/change'
 import type { Step } from '../steps/step'

@@ -1,7 +1,7 @@
 import { removeScheduleStep } from '../schedule/remove-schedule-step'
-import { parseSchedule, type ScheduleInput } from '../schedule/schedule'
+import { parseSchedule, type ScheduleInput } from '#shared/schedule'
 import { setScheduleStep } from '../schedule/set-schedule-step'
-import type { Site } from '../site'
+import type { Site } from '#shared/site'
 import type { SiteAction } from './site-action'
 
 /** Install or change the periodic sync on the mirror host. */

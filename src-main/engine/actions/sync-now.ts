@@ -1,4 +1,4 @@
-import type { Site } from '../site'
+import type { Site } from '#shared/site'
 import { fileRead } from '../plan/state-request'
 import { requireMirrorConfig } from '../schedule/require-mirror'
 import { mirrorLayout } from '../steps/mirror-layout'

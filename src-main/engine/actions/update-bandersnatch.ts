@@ -1,5 +1,5 @@
 import { EngineError } from '../errors'
-import type { Site } from '../site'
+import type { Site } from '#shared/site'
 import { bandersnatchConfigStep } from '../steps/bandersnatch-config'
 import { installToolsStep } from '../steps/install-tools'
 import { mirrorLayout } from '../steps/mirror-layout'

@@ -1,5 +1,5 @@
 import type { RemoteHost } from '../ssh/remote-host'
-import { mirrorUrl, type Site } from '../site'
+import { mirrorUrl, type Site } from '#shared/site'
 import { buildAuditReport, type AuditReport } from './audit-report'
 import { runHostAudit } from './host-audit'
 import { pinKey, readMirrorPins } from './mirror-pins'

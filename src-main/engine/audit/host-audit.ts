@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import { runPythonJson } from '../remote/python'
 import type { RemoteHost } from '../ssh/remote-host'
-import type { MirrorSite } from '../site'
+import type { MirrorSite } from '#shared/site'
 import { mirrorLayout } from '../steps/mirror-layout'
 import auditProgram from './scripts/audit-host.py?raw'
 

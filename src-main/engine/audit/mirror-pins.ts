@@ -1,7 +1,7 @@
 import { EngineError } from '../errors'
 import { scriptCommand } from '../remote/quote'
 import type { RemoteHost } from '../ssh/remote-host'
-import type { MirrorSite } from '../site'
+import type { MirrorSite } from '#shared/site'
 import { mirrorLayout } from '../steps/mirror-layout'
 import { parsePinnedRequirements, type PinnedRequirement } from '../steps/pinned-requirements'
 import readPinFiles from './scripts/read-pin-files.sh?raw'

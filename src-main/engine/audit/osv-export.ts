@@ -1,7 +1,7 @@
 import { readdir, readFile, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import { EngineError } from '../errors'
-import { normalizeProjectName } from '../site'
+import { normalizeProjectName } from '#shared/site'
 import { zipEntries } from './zip-entries'
 
 /** The part of an OSV record the audit reads (https://ossf.github.io/osv-schema/). */

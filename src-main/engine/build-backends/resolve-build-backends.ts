@@ -1,6 +1,6 @@
 import { EngineError } from '../errors'
 import type { RemoteHost } from '../ssh/remote-host'
-import type { MirrorSite } from '../site'
+import type { MirrorSite } from '#shared/site'
 import { parsePinnedRequirements, type PinnedRequirement } from '../steps/pinned-requirements'
 import { compileArgv } from '../steps/resolve-requirements'
 import {

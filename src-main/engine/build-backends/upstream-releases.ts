@@ -1,5 +1,5 @@
 import type { RemoteHost } from '../ssh/remote-host'
-import type { MirrorSite } from '../site'
+import type { MirrorSite } from '#shared/site'
 import type { PinnedRequirement } from '../steps/pinned-requirements'
 import { fetchFromHost } from '../verify/fetch-index'
 import type { IndexFile } from '../verify/index-page'

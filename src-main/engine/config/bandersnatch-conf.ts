@@ -1,4 +1,4 @@
-import { isSafeAbsolutePath } from '../site'
+import { isSafeAbsolutePath } from '#shared/site'
 import { platformBlocklist, type MirrorPlatform } from './bandersnatch-blocklist'
 import { ConfigInputError } from './config-input-error'
 import { iniList, iniSetting } from './ini'

@@ -1,4 +1,4 @@
-import { isHostName, isIPv4, isSafeAbsolutePath } from '../site'
+import { isHostName, isIPv4, isSafeAbsolutePath } from '#shared/site'
 import { ConfigInputError } from './config-input-error'
 
 /** What the nginx site that serves a bandersnatch mirror is rendered from. */

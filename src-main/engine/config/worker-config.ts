@@ -1,4 +1,4 @@
-import { isHostName } from '../site'
+import { isHostName } from '#shared/site'
 import { JsonSyntaxError, scanJson, type JsonMember } from './json-members'
 
 /**

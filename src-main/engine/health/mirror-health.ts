@@ -1,6 +1,6 @@
 import { describeError } from '../errors'
 import { mirrorStatus } from '../mirror-status'
-import { mirrorUrl, type Site } from '../site'
+import { mirrorUrl, type Site } from '#shared/site'
 import type { RemoteHost } from '../ssh/remote-host'
 import { mirrorLayout } from '../steps/mirror-layout'
 import type { TargetMatrix } from '../verify/matrix-types'

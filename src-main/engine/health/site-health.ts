@@ -1,5 +1,5 @@
 import type { Connect } from '../fleet'
-import type { Site, SshTarget } from '../site'
+import type { Site, SshTarget } from '#shared/site'
 import type { RemoteHost } from '../ssh/remote-host'
 import { combineChecks, type HealthCheck } from './health-check'
 import { readMirrorHealth, syncCheck, unreachableMirror, type MirrorHealth } from './mirror-health'

@@ -1,12 +1,12 @@
 import { readPipMirror } from '../config/worker-config'
 import { describeError } from '../errors'
-import type { Site, WorkerSite } from '../site'
+import type { Site, WorkerSite } from '#shared/site'
 import type { RemoteHost } from '../ssh/remote-host'
 import { describeProbe, probeUrl } from '../workers/http-probe'
 import { isLoopbackHost, urlHost } from '../workers/loopback'
 import { simpleIndexUrl } from '../workers/mirror-reach'
 import { readWorkerConfig } from '../workers/worker-config-file'
-import { pipMirrorFor, workerLabel } from '../workers/worker-target'
+import { pipMirrorFor, workerLabel } from '#shared/worker-target'
 import { combineChecks, failed, healthy, unknown, warning, type HealthCheck } from './health-check'
 
 export interface WorkerHealth {

@@ -1,4 +1,4 @@
-import type { Site } from '../site'
+import type { Site } from '#shared/site'
 import type { RemoteHost } from '../ssh/remote-host'
 import { mirrorLayout } from '../steps/mirror-layout'
 import type { DiagnosisFacts, MirrorDiagnosis } from './diagnosis'

@@ -1,4 +1,4 @@
-import type { MirrorSite } from '../site'
+import type { MirrorSite } from '#shared/site'
 import { httpGetFromHost } from '../remote/http-get'
 import type { RemoteHost } from '../ssh/remote-host'
 

@@ -1,5 +1,5 @@
 import { nginxSiteName } from '../config/nginx-site'
-import type { MirrorSite } from '../site'
+import type { MirrorSite } from '#shared/site'
 import { readRemoteFile } from '../ssh/files'
 import type { RemoteHost } from '../ssh/remote-host'
 import { analyzeSiteText, isListening, type SiteTextAnalysis } from './nginx-site-text'

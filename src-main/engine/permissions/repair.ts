@@ -1,5 +1,5 @@
 import { EngineError } from '../errors'
-import type { Site } from '../site'
+import type { Site } from '#shared/site'
 import { executeChange } from '../plan/execute-change'
 import { ApprovedChangeGuard } from '../plan/guards'
 import type { RemoteHost } from '../ssh/remote-host'

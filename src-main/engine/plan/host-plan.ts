@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { sshTargetSchema } from '../site'
+import { sshTargetSchema } from '#shared/site'
 import { changeSchema } from './change'
 import { fingerprintSchema } from './fingerprint'
 import { savedRequestSchema } from './state-request'

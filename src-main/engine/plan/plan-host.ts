@@ -1,6 +1,6 @@
 import { describeError } from '../errors'
 import type { RunEvent } from '../run'
-import type { Site } from '../site'
+import type { Site } from '#shared/site'
 import type { RemoteHost } from '../ssh/remote-host'
 import type { Finding, Step } from '../steps/step'
 import { fingerprintOf } from './fingerprint'

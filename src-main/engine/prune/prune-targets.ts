@@ -4,7 +4,7 @@ import { z } from 'zod'
 import { readMirrorPins, pinKey } from '../audit/mirror-pins'
 import { runPythonJson } from '../remote/python'
 import type { RemoteHost } from '../ssh/remote-host'
-import type { Site } from '../site'
+import type { Site } from '#shared/site'
 import { mirrorLayout } from '../steps/mirror-layout'
 import pruneTargetsProgram from './scripts/prune-targets.py?raw'
 

@@ -1,4 +1,4 @@
-import { parseSchedule, type Schedule } from './schedule'
+import { parseSchedule, type Schedule } from '#shared/schedule'
 
 /** The five time fields of a crontab line (minute hour day-of-month month day-of-week). */
 export function cronExpression(schedule: Schedule): string {

@@ -1,5 +1,5 @@
 import { cronExpression, scheduleFromCron } from './cron-expression'
-import { describeSchedule, type Schedule } from './schedule'
+import { describeSchedule, type Schedule } from '#shared/schedule'
 import { plainCommandLine } from './scheduled-command'
 
 export interface CronEntry {

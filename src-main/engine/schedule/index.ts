@@ -11,7 +11,7 @@ export {
   scheduleSchema,
   type Schedule,
   type ScheduleInput,
-} from './schedule'
+} from '#shared/schedule'
 export { cronExpression, scheduleFromCron } from './cron-expression'
 export { onCalendar, scheduleFromOnCalendar } from './on-calendar'
 export { scheduleId, schedulePaths, type SchedulePaths } from './schedule-paths'

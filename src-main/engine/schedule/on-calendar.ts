@@ -1,4 +1,4 @@
-import { parseSchedule, type Schedule } from './schedule'
+import { parseSchedule, type Schedule } from '#shared/schedule'
 
 const twoDigits = (n: number): string => String(n).padStart(2, '0')
 

@@ -1,6 +1,6 @@
 import type { MirrorLayout } from '../steps/mirror-layout'
 import { renderCronFile } from './cron-file'
-import type { Schedule } from './schedule'
+import type { Schedule } from '#shared/schedule'
 import { schedulePaths } from './schedule-paths'
 import { scheduledSyncArgv, wrapperFileText, type ScheduleMechanism } from './scheduled-command'
 import { renderServiceUnit, renderTimerUnit } from './systemd-units'

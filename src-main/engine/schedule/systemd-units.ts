@@ -1,5 +1,5 @@
 import { onCalendar, scheduleFromOnCalendar } from './on-calendar'
-import { describeSchedule, type Schedule } from './schedule'
+import { describeSchedule, type Schedule } from '#shared/schedule'
 import { plainCommandLine } from './scheduled-command'
 
 export interface TimerUnitInput {

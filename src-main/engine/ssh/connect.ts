@@ -2,7 +2,7 @@ import { Client, type AuthenticationType, type ConnectConfig } from 'ssh2'
 import { readFile } from 'node:fs/promises'
 import { homedir } from 'node:os'
 import { EngineError } from '../errors'
-import type { SshTarget } from '../site'
+import type { SshTarget } from '#shared/site'
 import {
   HostKeyChangedError,
   KnownHosts,

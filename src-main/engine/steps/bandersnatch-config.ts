@@ -1,7 +1,7 @@
 import { renderBandersnatchConf } from '../config/bandersnatch-conf'
 import { EngineError } from '../errors'
 import { fileRead } from '../plan/state-request'
-import type { MirrorSite } from '../site'
+import type { MirrorSite } from '#shared/site'
 import { planFile } from './managed-file'
 import { mirrorLayout, VENV_PYTHON } from './mirror-layout'
 import checkFilters from './scripts/check-bandersnatch-filters.py?raw'

@@ -1,7 +1,7 @@
 import type { HostState } from '../plan/host-state'
 import { fileRead, type StateRequest } from '../plan/state-request'
 import { mirrorRequirements } from '../site-file'
-import type { Site } from '../site'
+import type { Site } from '#shared/site'
 import { bandersnatchConfFor } from './bandersnatch-config'
 import { sha256 } from './managed-file'
 import { mirrorLayout } from './mirror-layout'

@@ -1,4 +1,4 @@
-import type { MirrorSite } from '../site'
+import type { MirrorSite } from '#shared/site'
 
 /** Where the wizard keeps its tools on a mirror host: one venv with bandersnatch and uv. */
 export const TOOLS_DIR = '/opt/pip-mirror-wizard'

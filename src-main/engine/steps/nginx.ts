@@ -11,7 +11,7 @@ import {
 } from '../plan/change'
 import { fileRead, linkRead } from '../plan/state-request'
 import { scriptCommand } from '../remote/quote'
-import { mirrorUrl, type MirrorSite } from '../site'
+import { mirrorUrl, type MirrorSite } from '#shared/site'
 import { planFile, sha256 } from './managed-file'
 import { defaultSiteChanges, portFactsRead, portPlanFor } from '../ports'
 import { forbiddenError } from '../permissions/forbidden-error'

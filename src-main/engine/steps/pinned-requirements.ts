@@ -1,4 +1,4 @@
-import { normalizeProjectName } from '../site'
+import { normalizeProjectName } from '#shared/site'
 
 export interface PinnedRequirement {
   name: string

@@ -1,5 +1,5 @@
 import type { HostFacts } from '../remote/facts'
-import type { MirrorSite } from '../site'
+import type { MirrorSite } from '#shared/site'
 import { command, type CommandChange } from '../plan/change'
 
 const APT = ['env', 'DEBIAN_FRONTEND=noninteractive', 'apt-get']

@@ -1,7 +1,7 @@
 import { buildBackendsChange } from '../build-backends/backends-routine'
 import { resolveBuildBackends } from '../build-backends/resolve-build-backends'
 import { EngineError } from '../errors'
-import { formatBytes } from '../format-bytes'
+import { formatBytes } from '#shared/format-bytes'
 import { command, type Change } from '../plan/change'
 import { fileRead } from '../plan/state-request'
 import { upstreamSizes } from '../remote/upstream-sizes'

@@ -2,7 +2,7 @@ import type { HostState } from '../plan/host-state'
 import type { StateRequest } from '../plan/state-request'
 import type { HostFacts } from '../remote/facts'
 import type { RemoteHost } from '../ssh/remote-host'
-import type { Site } from '../site'
+import type { Site } from '#shared/site'
 import type { Change } from '../plan/change'
 
 export type { Change, CommandChange, FileChange } from '../plan/change'

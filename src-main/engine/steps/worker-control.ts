@@ -1,7 +1,7 @@
 import { EngineError } from '../errors'
 import { locateOl } from '../workers/locate-ol'
 import { waitForWorker, workerLogTail, workerState } from '../workers/worker-process'
-import type { WorkerTarget } from '../workers/worker-target'
+import type { WorkerTarget } from '#shared/worker-target'
 import type { Step } from './step'
 import { downCommand, upCommand } from './worker-start'
 

@@ -11,7 +11,7 @@ import {
   sandboxBaseDir,
   type WorkerConfigFile,
 } from '../workers/worker-config-file'
-import type { WorkerTarget } from '../workers/worker-target'
+import type { WorkerTarget } from '#shared/worker-target'
 import type { Step, PlanContext } from './step'
 import { sandboxPythonFinding } from './worker-sandbox'
 import { locateOl } from '../workers/locate-ol'

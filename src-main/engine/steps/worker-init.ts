@@ -4,7 +4,7 @@ import { command } from '../plan/change'
 import { fileRead } from '../plan/state-request'
 import { locateOl } from '../workers/locate-ol'
 import { configJsonPath, readWorkerConfig } from '../workers/worker-config-file'
-import type { WorkerTarget } from '../workers/worker-target'
+import type { WorkerTarget } from '#shared/worker-target'
 import type { Step } from './step'
 
 /** `ol worker init` when the worker directory has no config.json yet; nothing otherwise. */

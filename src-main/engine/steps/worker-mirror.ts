@@ -1,7 +1,7 @@
 import { checkPipMirrorUrl, WorkerConfigError } from '../config/worker-config'
 import { EngineError } from '../errors'
 import { mirrorReachFindings, simpleIndexUrl } from '../workers/mirror-reach'
-import type { WorkerTarget } from '../workers/worker-target'
+import type { WorkerTarget } from '#shared/worker-target'
 import type { Step } from './step'
 
 /**

@@ -13,7 +13,7 @@ import {
   requirementsPaths,
   sandboxBaseDir,
 } from '../workers/worker-config-file'
-import type { WorkerTarget } from '../workers/worker-target'
+import type { WorkerTarget } from '#shared/worker-target'
 import type { Step, VerifyContext } from './step'
 import { workerSandboxStep } from './worker-sandbox'
 

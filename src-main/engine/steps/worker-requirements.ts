@@ -18,7 +18,7 @@ import {
   requirementsPaths,
   sandboxBaseDir,
 } from '../workers/worker-config-file'
-import type { WorkerTarget } from '../workers/worker-target'
+import type { WorkerTarget } from '#shared/worker-target'
 import { UV_VERSION } from './bandersnatch-release'
 import { lowestPython } from './resolve-requirements'
 import { fileChange, readFileOnItsOwn } from './managed-file'

@@ -15,7 +15,7 @@ import {
   readWorkerConfig,
   sandboxBaseDir,
 } from '../workers/worker-config-file'
-import type { WorkerTarget } from '../workers/worker-target'
+import type { WorkerTarget } from '#shared/worker-target'
 import { fileChange, readFileOnItsOwn } from './managed-file'
 import type { Step } from './step'
 

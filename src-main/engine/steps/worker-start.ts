@@ -1,7 +1,7 @@
 import { command, type CommandChange } from '../plan/change'
 import { locateOl } from '../workers/locate-ol'
 import { waitForWorker, workerState } from '../workers/worker-process'
-import type { WorkerTarget } from '../workers/worker-target'
+import type { WorkerTarget } from '#shared/worker-target'
 import type { Step } from './step'
 import { workerConfigStep } from './worker-config'
 

@@ -1,7 +1,7 @@
-import { formatBytes } from '../format-bytes'
+import { formatBytes } from '#shared/format-bytes'
 import { diskFullPath } from '../remote/command-failure'
 import { describeUnreachable, findUnreachable, unreachableHint } from '../remote/unreachable'
-import type { MirrorSite } from '../site'
+import type { MirrorSite } from '#shared/site'
 
 /** Less free space than this after a failed sync means the disk filled up. */
 export const FULL_DISK_BYTES = 1024 * 1024

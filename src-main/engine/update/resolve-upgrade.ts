@@ -1,7 +1,7 @@
 import { EngineError } from '../errors'
 import { scriptCommand } from '../remote/quote'
 import type { RemoteHost } from '../ssh/remote-host'
-import type { MirrorSite } from '../site'
+import type { MirrorSite } from '#shared/site'
 import { mirrorLayout } from '../steps/mirror-layout'
 import { compileArgv } from '../steps/resolve-requirements'
 import resolveUpgradeScript from './scripts/resolve-upgrade.sh?raw'

@@ -1,7 +1,7 @@
 import { EngineError } from '../errors'
 import type { FileChange } from '../plan/change'
 import { fileRead } from '../plan/state-request'
-import type { Site } from '../site'
+import type { Site } from '#shared/site'
 import { bandersnatchConfigStep } from '../steps/bandersnatch-config'
 import { planFile } from '../steps/managed-file'
 import { mirrorLayout } from '../steps/mirror-layout'
@@ -18,7 +18,7 @@ import {
   type UpdateOptions,
   type UpdatePlan,
 } from './update-plan'
-import type { UpgradeChoice } from './upgrade-choice'
+import type { UpgradeChoice } from '#shared/upgrade-choice'
 import { buildSystemsPath } from '../verify/build-systems-file'
 
 /** What the update step hands on: the update itself as data (its pin diff and advisories). */

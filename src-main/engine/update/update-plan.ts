@@ -5,7 +5,7 @@ import { osvRecordsFor, readOsvExport } from '../audit/osv-export'
 import { resolveBuildBackends } from '../build-backends/resolve-build-backends'
 import { EngineError } from '../errors'
 import type { RemoteHost } from '../ssh/remote-host'
-import { normalizeProjectName, type Site } from '../site'
+import { normalizeProjectName, type Site } from '#shared/site'
 import { parsePinnedRequirements } from '../steps/pinned-requirements'
 import { describePinChange, diffPins, type PinChange } from './pin-diff'
 import { resolveUpgrade, targetCaps } from './resolve-upgrade'
@@ -15,7 +15,7 @@ import {
   upgradeFlags,
   type SecurityFix,
   type UpgradeChoice,
-} from './upgrade-choice'
+} from '#shared/upgrade-choice'
 
 /** An advisory as the update plan shows it beside a pin. */
 export interface AdvisoryRef {

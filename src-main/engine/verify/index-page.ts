@@ -1,4 +1,4 @@
-import { normalizeProjectName } from '../site'
+import { normalizeProjectName } from '#shared/site'
 import { parseWheelName } from './tags'
 
 /** One file a PEP 503 project page links, as pip reads it. */

@@ -1,4 +1,4 @@
-import { normalizeProjectName, parseRequirement } from '../site'
+import { normalizeProjectName, parseRequirement } from '#shared/site'
 
 export interface PinLine {
   /** PEP 503 name. */

@@ -1,6 +1,6 @@
 import { readRemoteFile } from '../ssh/files'
 import type { RemoteHost } from '../ssh/remote-host'
-import { mirrorUrl, type MirrorSite } from '../site'
+import { mirrorUrl, type MirrorSite } from '#shared/site'
 import { mirrorLayout } from '../steps/mirror-layout'
 import { parsePinnedRequirements, type PinnedRequirement } from '../steps/pinned-requirements'
 import { buildSystemsPath, readBuildSystems } from './build-systems-file'

@@ -1,5 +1,5 @@
 import { EngineError } from '../errors'
-import { mirrorUrl } from '../site'
+import { mirrorUrl } from '#shared/site'
 import { FailedProof } from '../plan/failed-proof'
 import type { VerifyContext } from '../steps/step'
 import { fetchFromHost } from './fetch-index'

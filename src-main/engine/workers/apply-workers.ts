@@ -1,11 +1,11 @@
 import { runFleet, type Connect, type FleetEvent, type FleetJob, type FleetSummary } from '../fleet'
 import type { HostPlan } from '../plan/host-plan'
 import type { RunMode } from '../run'
-import type { Site } from '../site'
+import type { Site } from '#shared/site'
 import type { Step } from '../steps/step'
 import { mirrorAccessLog } from './mirror-access-log'
 import { workerStatusNotes, workerSteps } from './worker-steps'
-import { workerTargets, type WorkerTarget } from './worker-target'
+import { workerTargets, type WorkerTarget } from '#shared/worker-target'
 
 export interface WorkerFleetOptions {
   /** Worker hosts set up at once (default 4). */

@@ -1,4 +1,4 @@
-import { normalizeProjectName } from '../site'
+import { normalizeProjectName } from '#shared/site'
 import type { RemoteHost } from '../ssh/remote-host'
 import type { DoctorFinding } from './doctor-finding'
 import { describeDryInstall, dryInstall, dryInstallCommand, type DryInstall } from './dry-install'

@@ -1,4 +1,4 @@
-import { normalizeProjectName } from '../site'
+import { normalizeProjectName } from '#shared/site'
 import { UV, VENV_PYTHON } from '../steps/mirror-layout'
 import { UV_VERSION } from '../steps/bandersnatch-release'
 import type { DoctorFinding } from './doctor-finding'

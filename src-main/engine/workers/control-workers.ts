@@ -1,5 +1,5 @@
 import { runFleet, type Connect, type FleetEvent, type FleetSummary } from '../fleet'
-import type { Site } from '../site'
+import type { Site } from '#shared/site'
 import { workerRestartStep, workerStopStep } from '../steps/worker-control'
 import { workerStartStep } from '../steps/worker-start'
 import { workerJobs, type WorkerFleetOptions } from './apply-workers'

@@ -1,7 +1,7 @@
 import { describeError } from '../errors'
 import { runFleet, type Connect, type FleetEvent, type FleetSummary } from '../fleet'
 import { diagnoseMirror, type MirrorDiagnosis } from '../permissions'
-import type { Site } from '../site'
+import type { Site } from '#shared/site'
 import { workerDoctorStep, type WorkerDoctorReport } from '../steps/worker-doctor'
 import { workerJobs, type WorkerFleetOptions } from './apply-workers'
 

@@ -4,7 +4,7 @@ export { controlWorkers, type WorkerControl } from './control-workers'
 export { doctorWorkers, type WorkersDoctorReport } from './doctor-workers'
 export type { DoctorAction, DoctorCause, DoctorFinding } from './doctor-finding'
 export { addToMirrorRequirements } from './mirror-additions'
-export { workerTargets, workerLabel, pipMirrorFor, type WorkerTarget } from './worker-target'
+export { workerTargets, workerLabel, pipMirrorFor, type WorkerTarget } from '#shared/worker-target'
 export type { WorkerDoctorReport } from '../steps/worker-doctor'
 export {
   fleetSummaryLines,

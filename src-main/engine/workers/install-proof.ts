@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import { commandLine, scriptCommand } from '../remote/quote'
 import { runPythonJson } from '../remote/python'
-import { normalizeProjectName } from '../site'
+import { normalizeProjectName } from '#shared/site'
 import type { RemoteHost } from '../ssh/remote-host'
 import type { AccessLogLine, MirrorAccessLog } from './mirror-access-log'
 import { installerArgv, type OlBuild } from './ol-build'

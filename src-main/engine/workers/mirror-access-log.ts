@@ -1,6 +1,6 @@
 import { nginxAccessLog } from '../config/nginx-site'
 import type { Connect } from '../fleet'
-import type { Site } from '../site'
+import type { Site } from '#shared/site'
 import type { RemoteHost } from '../ssh/remote-host'
 import accessLogScript from './scripts/access-log.sh?raw'
 

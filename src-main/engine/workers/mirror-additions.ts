@@ -1,4 +1,4 @@
-import { normalizeProjectName, parseRequirement, type Site } from '../site'
+import { normalizeProjectName, parseRequirement, type Site } from '#shared/site'
 
 /**
  * The site with `lines` added to the mirror's requirements (the doctor's "add the missing ones

@@ -1,5 +1,5 @@
 import { posix } from 'node:path'
-import { isSafeAbsolutePath } from '../site'
+import { isSafeAbsolutePath } from '#shared/site'
 import { readRemoteFile } from '../ssh/files'
 import type { RemoteHost } from '../ssh/remote-host'
 

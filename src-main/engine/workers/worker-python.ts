@@ -1,7 +1,7 @@
 import { scriptCommand } from '../remote/quote'
 import type { RemoteHost } from '../ssh/remote-host'
 import { sandboxPython } from './sandbox-python'
-import type { WorkerTarget } from './worker-target'
+import type { WorkerTarget } from '#shared/worker-target'
 
 /** The newest `python3.N` in the sandbox base image's bin directories, as "3.N". */
 const FIND_SANDBOX_PYTHON = `

@@ -10,7 +10,7 @@ import { sandboxStatusNotes, workerSandboxStep } from '../steps/worker-sandbox'
 import { workerStartStep } from '../steps/worker-start'
 import { workerToolsStep } from '../steps/worker-tools'
 import type { MirrorAccessLog } from './mirror-access-log'
-import type { WorkerTarget } from './worker-target'
+import type { WorkerTarget } from '#shared/worker-target'
 
 export interface WorkerStepsOptions {
   /**

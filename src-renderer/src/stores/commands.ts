@@ -1,6 +1,6 @@
 import { defineStore } from 'pinia'
 import { shallowRef, triggerRef } from 'vue'
-import type { CommandLineView, StageId } from '../../../src-main/ipc-contract'
+import type { CommandLineView, StageId } from '#shared/ipc/contract'
 
 /** Every command the engine ran on the host, as it rendered them, for "Show commands". */
 export const useCommandsStore = defineStore('commands', () => {

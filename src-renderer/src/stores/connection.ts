@@ -6,8 +6,8 @@ import type {
   ErrorView,
   SecretsInput,
   SshConfigHost,
-} from '../../../src-main/ipc-contract'
-import type { SshTarget } from '../../../src-main/engine/site'
+} from '#shared/ipc/contract'
+import type { SshTarget } from '#shared/site'
 import { invoke } from '../api'
 import { toErrorView } from '../errors'
 import { useWorkersStore } from './workers'

@@ -10,7 +10,7 @@ import type {
   ErrorView,
   RunEventView,
   SiteHealthView,
-} from '../../../src-main/ipc-contract'
+} from '#shared/ipc/contract'
 import { invoke } from '../api'
 import { toErrorView } from '../errors'
 import { applyRunEvent, newLiveRun, type LiveRunState } from '../live-run'

@@ -7,7 +7,7 @@ import type {
   RunMode,
   StageId,
   StageRecord,
-} from '../../../src-main/ipc-contract'
+} from '#shared/ipc/contract'
 import { invoke } from '../api'
 import { toErrorView } from '../errors'
 import { applyRunEvent, newLiveRun, type LiveRunState } from '../live-run'

@@ -1,6 +1,6 @@
 import { defineStore } from 'pinia'
 import { ref, shallowRef } from 'vue'
-import type { ErrorView, ScheduleStatusView } from '../../../src-main/ipc-contract'
+import type { ErrorView, ScheduleStatusView } from '#shared/ipc/contract'
 import { invoke } from '../api'
 import { toErrorView } from '../errors'
 

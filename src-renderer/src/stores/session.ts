@@ -1,11 +1,6 @@
 import { defineStore } from 'pinia'
 import { ref } from 'vue'
-import type {
-  ActiveRun,
-  ErrorView,
-  SessionEvent,
-  SessionSnapshot,
-} from '../../../src-main/ipc-contract'
+import type { ActiveRun, ErrorView, SessionEvent, SessionSnapshot } from '#shared/ipc/contract'
 import { invoke, isBridgeAvailable, onEvent } from '../api'
 import { toErrorView } from '../errors'
 import { useCommandsStore } from './commands'

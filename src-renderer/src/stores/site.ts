@@ -1,6 +1,6 @@
 import { defineStore } from 'pinia'
 import { ref } from 'vue'
-import type { ErrorView, SiteDraft, SiteDraftPatch } from '../../../src-main/ipc-contract'
+import type { ErrorView, SiteDraft, SiteDraftPatch } from '#shared/ipc/contract'
 import { invoke } from '../api'
 import { toErrorView } from '../errors'
 

@@ -1,6 +1,6 @@
 import { defineStore } from 'pinia'
 import { ref, shallowRef } from 'vue'
-import type { ErrorView, SiteImportReview, SiteListView } from '../../../src-main/ipc-contract'
+import type { ErrorView, SiteImportReview, SiteListView } from '#shared/ipc/contract'
 import { invoke } from '../api'
 import { toErrorView } from '../errors'
 import { useSessionStore } from './session'

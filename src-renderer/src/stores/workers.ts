@@ -7,8 +7,8 @@ import type {
   PlanView,
   SecretsInput,
   WorkerAddOutcome,
-} from '../../../src-main/ipc-contract'
-import type { WorkerSite } from '../../../src-main/engine/site'
+} from '#shared/ipc/contract'
+import type { WorkerSite } from '#shared/site'
 import { invoke } from '../api'
 import { toErrorView } from '../errors'
 import { useConnectionStore } from './connection'

@@ -1,7 +1,7 @@
 import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import type { SiteInput } from '../../../src-main/engine/site'
+import type { SiteInput } from '#shared/site'
 import { startPypiStandin, type PypiStandin } from '../pypi-standin'
 import { makeClientKey, type ClientKey } from '../sshd'
 import { startBareHost, type BareHost } from './host'

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto'
 import { join } from 'node:path'
-import type { SiteInput } from '../../../src-main/engine/site'
+import type { SiteInput } from '#shared/site'
 import { runPipMirror, type CliResult } from '../cli'
 import type { BareBed } from './bed'
 import { OPS_USER } from './bed'

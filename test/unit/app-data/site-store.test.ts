@@ -2,15 +2,10 @@ import { mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promise
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import {
-  freshWizardProgress,
-  SiteStore,
-  SiteStoreError,
-  slugify,
-  WizardProgressStore,
-} from '../../../src-main/app-data'
+import { SiteStore, SiteStoreError, slugify } from '../../../src-main/app-data'
+import { freshWizardProgress, WizardProgressStore } from '../../../src-main/app/wizard-progress'
 import { loadSiteFile } from '../../../src-main/engine/site-file'
-import { SiteError, type SiteInput } from '../../../src-main/engine/site'
+import { SiteError, type SiteInput } from '#shared/site'
 
 let base: string
 let store: SiteStore

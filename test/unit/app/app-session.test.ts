@@ -6,8 +6,8 @@ import { AppSession, type AppSessionOptions } from '../../../src-main/app/app-se
 import type { OpenHost } from '../../../src-main/app/host-connections'
 import { HostKeyChangedError, UnknownHostKeyError } from '../../../src-main/engine/ssh/host-keys'
 import type { RemoteHost } from '../../../src-main/engine/ssh/remote-host'
-import type { SshTarget } from '../../../src-main/engine/site'
-import type { SessionEvent } from '../../../src-main/ipc-contract'
+import type { SshTarget } from '#shared/site'
+import type { SessionEvent } from '#shared/ipc/contract'
 
 const PASSWORD = 'hunter2-very-secret'
 const FINGERPRINT = `SHA256:${'A'.repeat(43)}`

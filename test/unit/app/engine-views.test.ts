@@ -6,7 +6,7 @@ import {
   runEventView,
 } from '../../../src-main/app/engine-views'
 import { EngineError } from '../../../src-main/engine/errors'
-import { runEventViewSchema } from '../../../src-main/ipc-engine-schemas'
+import { runEventViewSchema } from '#shared/ipc/engine-schemas'
 
 describe('engine views', () => {
   it('sends commands as the engine quotes them, never as argv', () => {

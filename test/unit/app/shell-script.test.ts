@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import type { RecordedAction } from '../../../src-main/app-data/recorded-action'
 import { renderShellScript } from '../../../src-main/app/shell-script'
-import type { StageRecord } from '../../../src-main/ipc-contract'
+import type { StageRecord } from '#shared/ipc/contract'
 
 const at = '2025-01-01T00:00:00.000Z'
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { applyDraftPatch, hostLabel, siteFromDraft } from '../../../src-main/app/site-draft'
 import { EngineError } from '../../../src-main/engine/errors'
-import { siteDraftSchema } from '../../../src-main/ipc-session-schemas'
+import { siteDraftSchema } from '#shared/ipc/session-schemas'
 
 const ssh = { host: '10.0.0.5', port: 22, user: 'ops' }
 

@@ -3,7 +3,7 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { SiteStore } from '../../../src-main/app-data/site-store'
-import { WizardProgressStore } from '../../../src-main/app-data/wizard-progress'
+import { WizardProgressStore } from '../../../src-main/app/wizard-progress'
 import { SiteLibrary } from '../../../src-main/app/site-library'
 
 let dir: string

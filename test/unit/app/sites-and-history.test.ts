@@ -6,9 +6,9 @@ import { SiteStore } from '../../../src-main/app-data'
 import { AppSession } from '../../../src-main/app/app-session'
 import type { OpenHost } from '../../../src-main/app/host-connections'
 import { loadSiteFile } from '../../../src-main/engine/site-file'
-import type { SshTarget } from '../../../src-main/engine/site'
+import type { SshTarget } from '#shared/site'
 import type { RemoteHost } from '../../../src-main/engine/ssh/remote-host'
-import type { SessionEvent } from '../../../src-main/ipc-contract'
+import type { SessionEvent } from '#shared/ipc/contract'
 
 const PASSWORD = 'Tr0ub4dor-&-3-secret'
 const TARGET: SshTarget = { host: '10.0.0.5', port: 22, user: 'ops', auth: 'password' }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { parseSite } from '../../../src-main/engine/site'
+import { parseSite } from '#shared/site'
 import { localMirrorUrl, urlOf } from '../../../src-main/engine/permissions/http-probe'
 
 function mirror(listen: string, location = '/pypi/') {

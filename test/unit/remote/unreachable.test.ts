@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { explainCommandFailure } from '../../../src-main/engine/remote/command-failure'
 import { describeUnreachable, findUnreachable } from '../../../src-main/engine/remote/unreachable'
 import { explainSyncFailure } from '../../../src-main/engine/sync/sync-failure'
-import { parseSite } from '../../../src-main/engine/site'
+import { parseSite } from '#shared/site'
 
 // Each output below was printed on a bare Debian 13 host of the test bed whose proxy stopped.
 const APT = `Ign:1 http://deb.debian.org/debian trixie/main amd64 python3-pip-whl all 25.1.1+dfsg-1

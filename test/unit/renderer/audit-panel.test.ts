@@ -4,11 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import ActionsPanel from '@/components/ActionsPanel.vue'
 import AuditPanel from '@/components/AuditPanel.vue'
 import { useDashboardStore } from '@/stores/dashboard'
-import type {
-  ActionPlanView,
-  AuditReportView,
-  AuditedReleaseView,
-} from '../../../src-main/ipc-contract'
+import type { ActionPlanView, AuditReportView, AuditedReleaseView } from '#shared/ipc/contract'
 import { fakeBridge } from './fake-bridge'
 
 const release = (over: Partial<AuditedReleaseView>): AuditedReleaseView => ({

@@ -7,7 +7,7 @@ import type {
   InvokeResult,
   PipMirrorBridge,
   SessionSnapshot,
-} from '../../../src-main/ipc-contract'
+} from '#shared/ipc/contract'
 
 type Answers = {
   [C in InvokeChannel]?: (

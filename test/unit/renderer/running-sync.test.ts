@@ -1,7 +1,7 @@
 import { mount } from '@vue/test-utils'
 import { describe, expect, it } from 'vitest'
 import RunningSync from '@/components/RunningSync.vue'
-import type { MirrorFiguresView } from '../../../src-main/ipc-contract'
+import type { MirrorFiguresView } from '#shared/ipc/contract'
 
 const figures = (over: Partial<MirrorFiguresView>): MirrorFiguresView => ({
   projects: 4,

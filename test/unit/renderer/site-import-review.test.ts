@@ -3,7 +3,7 @@ import { createPinia, setActivePinia } from 'pinia'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import SiteImportReview from '@/components/SiteImportReview.vue'
 import { useSitesStore } from '@/stores/sites'
-import type { SavedSiteView, SiteImportReview as Review } from '../../../src-main/ipc-contract'
+import type { SavedSiteView, SiteImportReview as Review } from '#shared/ipc/contract'
 import { fakeBridge } from './fake-bridge'
 
 const review: Review = {

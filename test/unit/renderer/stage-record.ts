@@ -1,4 +1,4 @@
-import type { StageRecord } from '../../../src-main/ipc-contract'
+import type { StageRecord } from '#shared/ipc/contract'
 
 /** A finished stage's record with nothing in it; each test gives what it is about. */
 export function stageRecord(overrides: Partial<StageRecord> = {}): StageRecord {

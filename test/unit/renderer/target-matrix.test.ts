@@ -1,6 +1,6 @@
 import { flushPromises, mount } from '@vue/test-utils'
 import { afterEach, describe, expect, it } from 'vitest'
-import type { SiteHealthView, TargetMatrixView } from '../../../src-main/ipc-contract'
+import type { SiteHealthView, TargetMatrixView } from '#shared/ipc/contract'
 import MatrixSummary from '@/components/MatrixSummary.vue'
 import TargetMatrix from '@/components/TargetMatrix.vue'
 import { useConnectionStore } from '@/stores/connection'

@@ -12,7 +12,7 @@ import {
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import { parseSite } from '../../../src-main/engine/site'
+import { parseSite } from '#shared/site'
 import { mirrorLayout } from '../../../src-main/engine/steps/mirror-layout'
 import { parseSyncHistory } from '../../../src-main/engine/sync/sync-history'
 import {

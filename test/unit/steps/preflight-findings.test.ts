@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { parseFacts } from '../../../src-main/engine/remote/facts'
 import { hostFindings } from '../../../src-main/engine/steps/preflight'
-import { parseSite } from '../../../src-main/engine/site'
+import { parseSite } from '#shared/site'
 import { chooseBandersnatch } from '../../../src-main/engine/steps/bandersnatch-release'
 
 /** Facts-probe output as each system prints it (the format of FACTS_SCRIPT). */

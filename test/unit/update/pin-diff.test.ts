@@ -2,14 +2,14 @@ import { describe, expect, it } from 'vitest'
 import { parsePinnedRequirements } from '../../../src-main/engine/steps/pinned-requirements'
 import { describePinChange, diffPins } from '../../../src-main/engine/update/pin-diff'
 import { retainedAfterUpdate, retainedText } from '../../../src-main/engine/update/retained-pins'
-import { upgradeFlags } from '../../../src-main/engine/update/upgrade-choice'
+import { upgradeFlags } from '#shared/upgrade-choice'
 import {
   CONSTRAINTS_PLACEHOLDER,
   PREVIEW_PLACEHOLDER,
   resolveUpgradeArgv,
   targetCaps,
 } from '../../../src-main/engine/update/resolve-upgrade'
-import { parseSite } from '../../../src-main/engine/site'
+import { parseSite } from '#shared/site'
 
 const pins = (text: string) => parsePinnedRequirements(text)
 

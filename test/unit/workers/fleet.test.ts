@@ -6,7 +6,7 @@ import {
   type FleetEvent,
   type FleetJob,
 } from '../../../src-main/engine/fleet'
-import { parseSite } from '../../../src-main/engine/site'
+import { parseSite } from '#shared/site'
 import type { RemoteHost } from '../../../src-main/engine/ssh/remote-host'
 import type { Step } from '../../../src-main/engine/steps/step'
 

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest'
-import { parseSite } from '../../../src-main/engine/site'
+import { parseSite } from '#shared/site'
 import type { RemoteHost } from '../../../src-main/engine/ssh/remote-host'
 import type { PlanContext } from '../../../src-main/engine/steps/step'
 import { workerMirrorStep } from '../../../src-main/engine/steps/worker-mirror'
-import { workerTargets } from '../../../src-main/engine/workers/worker-target'
+import { workerTargets } from '#shared/worker-target'
 
 describe('the worker-mirror step', () => {
   it('refuses a pip_mirror that ends in /simple before asking the host anything', async () => {

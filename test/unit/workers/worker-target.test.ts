@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest'
-import { parseSite } from '../../../src-main/engine/site'
+import { parseSite } from '#shared/site'
 import { isLoopbackHost, urlHost } from '../../../src-main/engine/workers/loopback'
 import { addToMirrorRequirements } from '../../../src-main/engine/workers/mirror-additions'
-import { workerTargets } from '../../../src-main/engine/workers/worker-target'
+import { workerTargets } from '#shared/worker-target'
 
 function site(listen: string, worker: Record<string, unknown> = {}) {
   return parseSite({

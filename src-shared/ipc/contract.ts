@@ -1,6 +1,6 @@
 import { z } from 'zod'
-import { sshTargetSchema, workerSchema } from './engine/site'
-import type { EventChannel, InvokeChannel } from './ipc-channels'
+import { sshTargetSchema, workerSchema } from '../site'
+import type { EventChannel, InvokeChannel } from './channels'
 import {
   actionPlanViewSchema,
   dashboardRequestSchema,
@@ -8,15 +8,15 @@ import {
   scheduleStatusViewSchema,
   siteHealthViewSchema,
   siteIdSchema,
-} from './ipc-dashboard-schemas'
-import { runModeSchema } from './ipc-engine-schemas'
-import { auditReportViewSchema } from './ipc-audit-schemas'
+} from './dashboard-schemas'
+import { runModeSchema } from './engine-schemas'
+import { auditReportViewSchema } from './audit-schemas'
 import {
   historyExportSchema,
   historyQuerySchema,
   historyRunSchema,
   historySummarySchema,
-} from './ipc-history-schemas'
+} from './history-schemas'
 import {
   connectionViewSchema,
   connectOutcomeSchema,
@@ -30,8 +30,8 @@ import {
   stageIdSchema,
   wizardStepIdSchema,
   workerAddOutcomeSchema,
-} from './ipc-session-schemas'
-import { savedSiteViewSchema, siteImportReviewSchema, siteListSchema } from './ipc-sites-schemas'
+} from './session-schemas'
+import { savedSiteViewSchema, siteImportReviewSchema, siteListSchema } from './sites-schemas'
 
 /**
  * The whole API between the renderer and the main process, defined once. The preload, the IPC
@@ -39,13 +39,13 @@ import { savedSiteViewSchema, siteImportReviewSchema, siteListSchema } from './i
  * here. No Electron or Node imports: this file is compiled for the renderer too.
  */
 
-export type { EventChannel, InvokeChannel } from './ipc-channels'
-export type * from './ipc-audit-schemas'
-export type * from './ipc-dashboard-schemas'
-export type * from './ipc-engine-schemas'
-export type * from './ipc-history-schemas'
-export type * from './ipc-session-schemas'
-export type * from './ipc-sites-schemas'
+export type { EventChannel, InvokeChannel } from './channels'
+export type * from './audit-schemas'
+export type * from './dashboard-schemas'
+export type * from './engine-schemas'
+export type * from './history-schemas'
+export type * from './session-schemas'
+export type * from './sites-schemas'
 
 interface InvokeSpec {
   request: z.ZodType

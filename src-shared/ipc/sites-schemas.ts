@@ -1,6 +1,6 @@
 import { z } from 'zod'
-import { siteIdSchema } from './ipc-dashboard-schemas'
-import { wizardStepIdSchema } from './ipc-session-schemas'
+import { siteIdSchema } from './dashboard-schemas'
+import { wizardStepIdSchema } from './session-schemas'
 
 /** The start screen: the saved sites, the setups not saved yet, and files that no longer parse. */
 

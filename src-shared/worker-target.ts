@@ -1,4 +1,4 @@
-import { mirrorUrl, type MirrorSite, type Site, type WorkerSite } from '../site'
+import { mirrorUrl, type MirrorSite, type Site, type WorkerSite } from './site'
 
 /** One worker as the steps see it: its site entry and the pip_mirror it should use. */
 export interface WorkerTarget {

@@ -1,8 +1,8 @@
 import { z } from 'zod'
-import { dashboardActionRequestSchema } from './engine/actions/dashboard-request'
-import { scheduleSchema } from './engine/schedule/schedule'
-import { siteSchema } from './engine/site'
-import { pruneViewSchema, updatePlanViewSchema } from './ipc-audit-schemas'
+import { dashboardActionRequestSchema } from '../dashboard-request'
+import { scheduleSchema } from '../schedule'
+import { siteSchema } from '../site'
+import { pruneViewSchema, updatePlanViewSchema } from './audit-schemas'
 import {
   changeViewSchema,
   errorViewSchema,
@@ -10,7 +10,7 @@ import {
   runStatusSchema,
   stepOutcomeSchema,
   targetMatrixSchema,
-} from './ipc-engine-schemas'
+} from './engine-schemas'
 
 /**
  * The dashboard as the renderer sees it: a saved site's health, its actions (each planned before

@@ -1,14 +1,7 @@
 import { readFile, rename, rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import { z } from 'zod'
-import {
-  activeRunSchema,
-  hostKeySchema,
-  siteDraftSchema,
-  stageIdSchema,
-  stageRecordSchema,
-  wizardStepIdSchema,
-} from '../ipc-session-schemas'
+import { siteDraftSchema, stageIdSchema, wizardStepIdSchema } from '#shared/wizard'
 import { writeFileAtomic } from './atomic-file'
 import { recordedActionSchema } from './recorded-action'
 import { isSlugId, slugIdsIn } from './slug'
@@ -17,8 +10,13 @@ import { isSlugId, slugIdsIn } from './slug'
  * Where the wizard stopped for one site, kept beside the saved sites (never in them: a site file
  * is exactly what the CLI reads), so the wizard reopens the site on that page with what its runs
  * found. Never a secret: only what the page and a resume need.
+ *
+ * This is the file's own format, declared here and not borrowed from the IPC contract: the pages'
+ * views change, the files users already have must still load. app/wizard-progress.ts converts it
+ * to and from the session's types. A new format gets a new `version` and a step in
+ * `migrateWizardProgress`; test/fixtures/app-data/ keeps a file of each version ever written.
  */
-export const wizardProgressSchema = z.object({
+export const wizardProgressFileV1Schema = z.object({
   version: z.literal(1),
   wizard: z.object({
     step: wizardStepIdSchema,
@@ -27,26 +25,44 @@ export const wizardProgressSchema = z.object({
   /** The site as the wizard fills it in. */
   site: siteDraftSchema,
   /** The host key the mirror host showed when last connected. */
-  hostKey: hostKeySchema.nullable(),
-  /** The latest run of each stage. */
-  stages: z.partialRecord(stageIdSchema, stageRecordSchema),
+  hostKey: z.object({ keyType: z.string(), fingerprint: z.string() }).nullable(),
+  /**
+   * The latest run of each stage, as its page was sent it (a StageRecord). Kept as the page's
+   * view, which the file does not own: app/wizard-progress.ts checks each against today's view
+   * when it reads it back, and forgets one that no longer fits rather than the whole file.
+   */
+  stages: z.partialRecord(stageIdSchema, z.unknown()),
   /** Set while a run is under way; still set after a restart means it was interrupted. */
-  activeRun: activeRunSchema.nullable(),
+  activeRun: z
+    .object({
+      runId: z.string(),
+      stage: stageIdSchema,
+      mode: z.enum(['plan', 'apply']),
+      startedAt: z.string(),
+    })
+    .nullable(),
   /** The commands and file writes of the wizard's runs, for "Show commands" and the script. */
   actions: z.array(recordedActionSchema),
 })
 
-export type WizardProgress = z.output<typeof wizardProgressSchema>
+/** The format written now. */
+export type WizardProgressFile = z.output<typeof wizardProgressFileV1Schema>
 
-export function freshWizardProgress(): WizardProgress {
-  return {
-    version: 1,
-    wizard: { step: 'connect', completed: [] },
-    site: siteDraftSchema.parse({}),
-    hostKey: null,
-    stages: {},
-    activeRun: null,
-    actions: [],
+/** Every format ever written, told apart by `version`. */
+const anyWizardProgressFileSchema = z.discriminatedUnion('version', [wizardProgressFileV1Schema])
+
+/**
+ * A progress file's content, in any format ever written, as the format written now; null when it
+ * is none of them. Version 1 is the format written now, so it needs no step yet; when version 2
+ * comes, `case 1` turns the old file into it.
+ */
+export function migrateWizardProgress(raw: unknown): WizardProgressFile | null {
+  const parsed = anyWizardProgressFileSchema.safeParse(raw)
+  if (!parsed.success) return null
+  const file = parsed.data
+  switch (file.version) {
+    case 1:
+      return file
   }
 }
 
@@ -63,7 +79,7 @@ function safeJson(text: string): unknown {
  * a draft's own id until the site is saved). Writes are atomic and run one after another; a file
  * that does not parse is kept aside as `.broken` and that wizard starts over.
  */
-export class WizardProgressStore {
+export class WizardProgressFiles {
   readonly dir: string
   private writes = Promise.resolve()
 
@@ -82,7 +98,7 @@ export class WizardProgressStore {
   }
 
   /** null when the wizard never stopped on this site (a broken file is kept aside, then null). */
-  async load(key: string): Promise<WizardProgress | null> {
+  async load(key: string): Promise<WizardProgressFile | null> {
     const path = this.fileOf(key)
     let text: string
     try {
@@ -90,13 +106,13 @@ export class WizardProgressStore {
     } catch {
       return null
     }
-    const parsed = wizardProgressSchema.safeParse(safeJson(text))
-    if (parsed.success) return parsed.data
+    const file = migrateWizardProgress(safeJson(text))
+    if (file) return file
     await rename(path, `${path}.broken`).catch(() => undefined)
     return null
   }
 
-  save(key: string, progress: WizardProgress): Promise<void> {
+  save(key: string, progress: WizardProgressFile): Promise<void> {
     const path = this.fileOf(key)
     const content = `${JSON.stringify(progress, null, 2)}\n`
     return this.queue(() => writeFileAtomic(path, content))

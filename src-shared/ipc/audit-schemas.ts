@@ -1,6 +1,6 @@
 import { z } from 'zod'
-import { findingSchema } from './ipc-engine-schemas'
-import { upgradeChoiceSchema } from './engine/update/upgrade-choice'
+import { findingSchema } from './engine-schemas'
+import { upgradeChoiceSchema } from '../upgrade-choice'
 
 /**
  * The audit, the update plan and the prune as the renderer sees them. The engine's types live

@@ -1,5 +1,5 @@
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron'
-import { isEventChannel, isInvokeChannel } from './ipc-channels'
+import { isEventChannel, isInvokeChannel } from '#shared/ipc/channels'
 import type {
   EventChannel,
   EventPayload,
@@ -7,7 +7,7 @@ import type {
   InvokeChannel,
   InvokeResult,
   PipMirrorBridge,
-} from './ipc-contract'
+} from '#shared/ipc/contract'
 
 /*
  * Runs sandboxed: only `electron` can be required, so this file imports the contract's types and

@@ -1,7 +1,7 @@
 /**
  * The names of the IPC channels, and nothing else. Kept apart from the schemas in
- * `ipc-contract.ts` so the sandboxed preload can allow-list channels without bundling zod.
- * `ipc-contract.ts` refuses to compile unless it gives every name here exactly one schema.
+ * `contract.ts` so the sandboxed preload can allow-list channels without bundling zod.
+ * `contract.ts` refuses to compile unless it gives every name here exactly one schema.
  */
 export const INVOKE_CHANNELS = [
   'app:version',

@@ -1,6 +1,6 @@
 import { z } from 'zod'
-import { scheduleSchema } from '../schedule/schedule'
-import { upgradeChoiceSchema } from '../update/upgrade-choice'
+import { scheduleSchema } from './schedule'
+import { upgradeChoiceSchema } from './upgrade-choice'
 
 /** The digest of the plan the operator was shown (update, prune): apply refuses anything else. */
 const planDigest = z

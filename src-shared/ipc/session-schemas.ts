@@ -1,10 +1,11 @@
 import { z } from 'zod'
-import { mirrorSchema, sshTargetSchema, workerSchema } from './engine/site'
+import { mirrorSchema, sshTargetSchema, workerSchema } from '../site'
+import { siteDraftSchema, stageIdSchema, wizardStepIdSchema } from '../wizard'
 import {
   activeDashboardRunSchema,
   dashboardRunRecordSchema,
   siteIdSchema,
-} from './ipc-dashboard-schemas'
+} from './dashboard-schemas'
 import {
   closureEntrySchema,
   errorViewSchema,
@@ -19,69 +20,14 @@ import {
   runEventViewSchema,
   runModeSchema,
   runStatusSchema,
-} from './ipc-engine-schemas'
+} from './engine-schemas'
 
 /**
  * The app session as the renderer sees it: the wizard's steps, the site being described, the
- * connection, and the runs. Shared by the IPC contract and the saved-progress file. No Node
- * imports: the renderer compiles this file too.
+ * connection, and the runs. No Node imports: the renderer compiles this file too.
  */
 
 const shortText = z.string().max(10_000)
-
-export const WIZARD_STEP_IDS = [
-  'connect',
-  'check-host',
-  'packages',
-  'mirror',
-  'serve',
-  'verify',
-  'workers',
-  'done',
-] as const
-export const wizardStepIdSchema = z.enum(WIZARD_STEP_IDS)
-
-/**
- * What one run does. Each is a slice of the engine's steps (src-main/app/stages.ts):
- * check = preflight; packages = the resolver's tools, then the closure; mirror = preflight
- * to sync; serve = nginx; verify = verify; repair = the permission doctor and its repair;
- * workers = every worker host's setup, several hosts at once.
- */
-export const STAGE_IDS = [
-  'check',
-  'packages',
-  'mirror',
-  'serve',
-  'verify',
-  'repair',
-  'workers',
-] as const
-export const stageIdSchema = z.enum(STAGE_IDS)
-
-/** Each stage's name, as the wizard's pages and the history show it. */
-export const STAGE_TITLES: Record<(typeof STAGE_IDS)[number], string> = {
-  check: 'Check the host',
-  packages: 'Choose packages',
-  mirror: 'Mirror',
-  serve: 'Serve',
-  verify: 'Verify',
-  repair: 'Repair permissions',
-  workers: 'Workers',
-}
-
-/** The site as the wizard fills it in: no secrets, and parts still missing until their page. */
-export const siteDraftSchema = z.object({
-  ssh: sshTargetSchema.optional(),
-  directory: mirrorSchema.shape.directory,
-  upstream: mirrorSchema.shape.upstream,
-  allowNonHttps: mirrorSchema.shape.allowNonHttps,
-  proxy: mirrorSchema.shape.proxy,
-  requirements: mirrorSchema.shape.requirements.unwrap().default([]),
-  /** The Pythons the mirror keeps and proves (the sandboxes' one, once a worker tells it). */
-  pythonVersions: mirrorSchema.shape.pythonVersions,
-  serve: mirrorSchema.shape.serve.optional(),
-  workers: z.array(workerSchema).max(200).default([]),
-})
 
 /**
  * A change to the draft: any subset of its fields; `null` clears `ssh` or `serve`. The
@@ -100,6 +46,14 @@ export const siteDraftPatchSchema = z.strictObject({
 })
 
 export { errorViewSchema }
+export {
+  siteDraftSchema,
+  STAGE_IDS,
+  STAGE_TITLES,
+  stageIdSchema,
+  WIZARD_STEP_IDS,
+  wizardStepIdSchema,
+} from '../wizard'
 
 export const hostKeySchema = z.object({ keyType: shortText, fingerprint: shortText })
 
