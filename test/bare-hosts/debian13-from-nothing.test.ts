@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { readFile } from 'node:fs/promises'
 import type { SiteInput } from '#shared/site'
 import { startBareBed, type BareBed } from '../testbed/bare-host/bed'
 import type { BareHost } from '../testbed/bare-host/host'
@@ -7,7 +6,9 @@ import { getFromHost, pipInstallOnHost } from '../testbed/bare-host/inside'
 import { pipMirrorOn } from '../testbed/bare-host/pip-mirror-on'
 import { ensureCliBuilt } from '../testbed/cli'
 import { REAL_DISTS, realClosurePins, realDists } from '../testbed/real-dists'
-import { OL_STANDIN } from '../testbed/worker-hosts'
+import { olSandboxBaseRoot } from '../testbed/ol-sandbox-root'
+import { sh } from '../testbed/processes'
+import { installOlStandin } from '../testbed/worker-hosts'
 
 /**
  * Scenarios 1 and 4 of issue 14. A Debian 13 root as debootstrap makes it (openssh-server, sudo,
@@ -98,9 +99,13 @@ describe('an OpenLambda worker on a third bare host', () => {
   beforeAll(async () => {
     worker = await bed.startHost({ name: 'worker12', suite: 'bookworm' })
     // OpenLambda's `ol` (the stand-in: the real one needs Go, Docker and cgroups) as its admin
-    // installed it; everything else on the worker comes from the product.
-    await worker.run(['sh', '-c', 'cat > /usr/local/bin/ol && chmod 755 /usr/local/bin/ol'], {
-      input: await readFile(OL_STANDIN, 'utf8'),
+    // installed it, with the base image it dumps into each worker (ol-min's stand-in) on the
+    // host's own disk; everything else on the worker comes from the product.
+    const inside = `/proc/${worker.pid()}/root`
+    await sh('cp', ['-a', await olSandboxBaseRoot(), `${inside}/opt/ol-min`])
+    await installOlStandin(`${inside}/usr/local`, {
+      workerPort: 'default',
+      baseRoot: '/opt/ol-min',
     })
   })
 

@@ -83,6 +83,6 @@ describe('a mirror on its own small filesystem', () => {
     const summary = failed?.summary ?? new Map<string, string>()
     const after = stepsAfter(summary, 'sync')
     expect(after).toEqual(['nginx', 'verify'])
-    for (const step of after) expect(summary.get(step)).toBe('not run')
+    for (const step of after) expect(summary.get(step)).toMatch(/^not run\b/)
   })
 })

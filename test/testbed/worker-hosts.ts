@@ -22,6 +22,8 @@ export interface OlStandinOptions {
   build?: OlBuild
   /** `free`: init picks a free worker_port (several workers on one machine); default 5000. */
   workerPort?: 'free' | 'default'
+  /** Where `ol worker init` finds the base image to dump, as the worker sees it. */
+  baseRoot?: string
 }
 
 const EMBEDDED =
@@ -52,7 +54,7 @@ export async function installOlStandin(
   await writeFile(
     join(bin, 'ol.standin.json'),
     JSON.stringify({
-      base_root: await olSandboxBaseRoot(),
+      base_root: options.baseRoot ?? (await olSandboxBaseRoot()),
       ...(options.workerPort === 'default' ? {} : { worker_port: 'free' }),
     }),
   )

@@ -25,7 +25,10 @@ async function failureOf(
   }
   return new EngineError(message, {
     host: host.label,
-    hint: change.failure?.hint ?? 'read the message above; apply again once it is fixed',
+    hint:
+      change.failure?.hint ??
+      failed.details.hint ??
+      'read the message above; apply again once it is fixed',
     cause: failed,
   })
 }

@@ -1,7 +1,7 @@
 import { EngineError } from '../errors'
 import { FACTS_SCRIPT, parseFacts, type HostFacts } from '../remote/facts'
 import { scriptCommand } from '../remote/quote'
-import type { RemoteHost } from '../ssh/remote-host'
+import { SUDO_REFUSED, type RemoteHost } from '../ssh/remote-host'
 import readStateScript from './scripts/read-state.sh?raw'
 import { requestKey, type ProbeRequest, type StateRequest } from './state-request'
 
@@ -151,6 +151,19 @@ async function canReadAsRoot(host: RemoteHost): Promise<boolean> {
 }
 
 /**
+ * The batch as root; null when sudo refused the password (what only root can read stays unread,
+ * and preflight's privilege check says why, as a finding of its own).
+ */
+async function readAsRoot(host: RemoteHost, asRoot: readonly StateRequest[]) {
+  try {
+    return await host.read(batchArgv(asRoot, null), { quiet: true, sudo: true })
+  } catch (error) {
+    if (error instanceof EngineError && error.details.code === SUDO_REFUSED) return null
+    throw error
+  }
+}
+
+/**
  * Reads the facts and every request in one command as the login user; what that user cannot read
  * (and probes that need root) is read in one more command as root, when the login can.
  */
@@ -159,7 +172,9 @@ export async function readHostState(
   requests: readonly StateRequest[],
   mirrorDirectory: string,
 ): Promise<HostState> {
-  const asUser = requests.filter((r) => !(r.kind === 'probe' && r.probe.sudo))
+  // Logged in as root, the probes that need root are read in the same (first) command.
+  const root = host.target.user === 'root'
+  const asUser = requests.filter((r) => root || !(r.kind === 'probe' && r.probe.sudo))
   const [first] = await Promise.all([
     host.read(batchArgv(asUser, mirrorDirectory), { quiet: true }),
     host.identity(),
@@ -177,12 +192,13 @@ export async function readHostState(
   asUser.forEach((request, i) => results.set(requestKey(request), parsed.records[i] ?? null))
 
   const asRoot = requests.filter((request) => {
-    if (request.kind === 'probe') return !!request.probe.sudo
+    if (request.kind === 'probe') return !root && !!request.probe.sudo
     const seen = results.get(requestKey(request))
     return request.kind === 'file' && (seen as FileState).status === 'unreadable'
   })
-  if (asRoot.length > 0 && (await canReadAsRoot(host))) {
-    const second = await host.read(batchArgv(asRoot, null), { quiet: true, sudo: true })
+  const second =
+    asRoot.length > 0 && (await canReadAsRoot(host)) ? await readAsRoot(host, asRoot) : null
+  if (second) {
     if (second.code !== 0)
       throw new EngineError(`Reading the host's state as root failed: ${second.stderr.trim()}`, {
         host: host.label,

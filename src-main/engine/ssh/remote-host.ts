@@ -76,6 +76,9 @@ const MAX_CHANNELS = 8
  * One SSH connection to one host, reused for every command and file transfer (channels, not
  * reconnects). Everything that runs is reported as a `command` event before it runs.
  */
+/** The error code of a sudo password the host refused (nothing ran as root). */
+export const SUDO_REFUSED = 'sudo-refused'
+
 export class RemoteHost {
   readonly label: string
   private readonly listeners = new Set<(event: HostEvent) => void>()
@@ -296,6 +299,7 @@ export class RemoteHost {
       throw new EngineError(`sudo refused the password for ${this.target.user}`, {
         host: this.label,
         hint: 'check the sudo password; it is the login password of the user on the server',
+        code: SUDO_REFUSED,
       })
     if (/not in the sudoers|may not run sudo|not allowed/i.test(result.stderr)) {
       if (this.identityInfo) this.identityInfo.privilege = 'none'

@@ -97,22 +97,25 @@ class Advisories:
         ]
 
 
+def _yank(entry: dict[str, Any], reason: str | None) -> None:
+    """Yanked by the advisories file; a release the catalog's yanks file yanked stays yanked."""
+    if reason is not None:
+        entry["yanked"] = True
+        entry["yanked_reason"] = reason or None
+
+
 def apply_overlay(data: dict[str, Any], advisories: Advisories) -> dict[str, Any]:
     """Licence, yank and vulnerabilities of a /pypi/<project>[/<version>]/json answer, in place."""
     info = data["info"]
     project, version = info["name"], info["version"]
     info.update(advisories.license(project, version))
     reason = advisories.yanked(project, version)
-    info["yanked"] = reason is not None
-    info["yanked_reason"] = reason or None
-    files = list(data.get("urls", []))
+    _yank(info, reason)
     for release_version, release_files in data.get("releases", {}).items():
         release_reason = advisories.yanked(project, release_version)
         for file in release_files:
-            file["yanked"] = release_reason is not None
-            file["yanked_reason"] = release_reason or None
-    for file in files:
-        file["yanked"] = reason is not None
-        file["yanked_reason"] = reason or None
+            _yank(file, release_reason)
+    for file in data.get("urls", []):
+        _yank(file, reason)
     data["vulnerabilities"] = advisories.vulnerabilities(project, version)
     return data

@@ -16,6 +16,9 @@ helper=$1
 mode=$2
 shift 2
 IFS= read -r password || { echo 'pmw-sudo: no password on standard input' >&2; exit 1; }
+# Private files of this script only: the command itself gets the login's umask back, as with a
+# plain sudo (a venv made under 077 could not be run by the user it is for).
+login_umask=$(umask)
 umask 077
 private=
 feeder=
@@ -49,6 +52,7 @@ printf '%s\n' "$password" >"$private/fifo" &
 feeder=$!
 password=
 
+umask "$login_umask"
 case $mode in
   run) SUDO_ASKPASS=$private/askpass sudo -A -k -p '' -- "$@" ;;
   validate) SUDO_ASKPASS=$private/askpass sudo -A -k -p '' -v ;;
