@@ -6,6 +6,7 @@ import { mirrorUrl, type MirrorSite } from '../site'
 import { mirrorLayout, VENV_PYTHON } from './mirror-layout'
 import { parsePinnedRequirements, type PinnedRequirement } from './pinned-requirements'
 import { readRemoteFile } from '../ssh/files'
+import pipDownloadScript from './scripts/pip-download.sh?raw'
 import type { Step, VerifyContext } from './step'
 
 export interface PackageCheck {
@@ -28,15 +29,6 @@ function fileNamePattern(pin: PinnedRequirement): RegExp {
   return new RegExp(`>${name}-${version}(?:-|\\.tar|\\.zip)`, 'i')
 }
 
-/** pip downloads every pin in one go; `Saved` lines say which came, `Ignoring` lines which the marker skipped. */
-const PIP_DOWNLOAD_SCRIPT = `
-python=$1; index=$2; host=$3; shift 3
-dir=$(mktemp -d)
-trap 'rm -rf -- "$dir"' EXIT
-# PIP_CONFIG_FILE=/dev/null: a pip.conf with extra indexes or find-links would hide a missing file.
-PIP_CONFIG_FILE=/dev/null "$python" -m pip download --disable-pip-version-check --no-cache-dir --no-deps --index-url "$index" --trusted-host "$host" -d "$dir" "$@" 2>&1
-`
-
 function savedOrIgnored(output: string, pin: PinnedRequirement): boolean | null {
   const name = pin.name.replace(/[-_.]+/g, '[-_.]')
   if (new RegExp(`Ignoring ${name}:`, 'i').test(output)) return null
@@ -46,6 +38,7 @@ function savedOrIgnored(output: string, pin: PinnedRequirement): boolean | null 
   ).test(output)
 }
 
+/** pip downloads every pin from the mirror, in one go (scripts/pip-download.sh). */
 async function pipDownload(
   host: RemoteHost,
   mirror: MirrorSite,
@@ -56,7 +49,7 @@ async function pipDownload(
   const specs = pins.map((p) => `${p.name}==${p.version}${p.marker ? ` ; ${p.marker}` : ''}`)
   const results = new Map<string, boolean | null>()
   const all = await host.read(
-    scriptCommand(PIP_DOWNLOAD_SCRIPT, [VENV_PYTHON, index, ip, ...specs]),
+    scriptCommand(pipDownloadScript, [VENV_PYTHON, index, ip, ...specs]),
     { quiet: true },
   )
   if (all.code === 0) {
@@ -66,7 +59,7 @@ async function pipDownload(
   // pip stops at the first failure: ask one by one to say which ones fail.
   for (const [i, pin] of pins.entries()) {
     const one = await host.read(
-      scriptCommand(PIP_DOWNLOAD_SCRIPT, [VENV_PYTHON, index, ip, specs[i] as string]),
+      scriptCommand(pipDownloadScript, [VENV_PYTHON, index, ip, specs[i] as string]),
       { quiet: true },
     )
     results.set(pin.name + pin.version, one.code === 0 ? savedOrIgnored(one.stdout, pin) : false)

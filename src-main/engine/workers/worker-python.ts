@@ -1,14 +1,7 @@
 import { scriptCommand } from '../remote/quote'
 import type { RemoteHost } from '../ssh/remote-host'
+import findSandboxPython from './scripts/find-sandbox-python.sh?raw'
 import type { WorkerTarget } from './worker-target'
-
-/** The newest `python3.N` in the sandbox base image's bin directories, as "3.N". */
-const FIND_SANDBOX_PYTHON = `
-base=$1
-for dir in "$base/usr/local/bin" "$base/usr/bin"; do
-  [ -d "$dir" ] || continue
-  ls -1 -- "$dir" 2>/dev/null | grep -E '^python3\\.[0-9]+$'
-done | sed 's/^python//' | sort -t. -k2,2n | tail -n 1`
 
 export interface WorkerPython {
   /** "3.10" */
@@ -34,7 +27,7 @@ export async function findWorkerPython(
 ): Promise<WorkerPython> {
   if (target.worker.pythonVersion)
     return { version: target.worker.pythonVersion, source: "the site's pythonVersion" }
-  const result = await host.read(scriptCommand(FIND_SANDBOX_PYTHON, [sandboxBase]), {
+  const result = await host.read(scriptCommand(findSandboxPython, [sandboxBase]), {
     sudo: true,
     quiet: true,
   })
