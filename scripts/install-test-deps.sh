@@ -2,15 +2,15 @@
 # Installs what the test suite needs on a fresh Debian/Ubuntu machine: the real peers the tests
 # start (sshd, nginx, sudo, Chromium; debootstrap, tinyproxy and mkfs for the bare hosts), Node
 # packages, the Node the build and test tools run on (when the machine's is older: .node-version's,
-# from the npm registry, into .cache), and a Python venv with bandersnatch, pip-tools and uv. Safe
-# to run again: it only installs what is missing.
+# from the npm registry, into .cache), a Python venv with bandersnatch, pip-tools and uv, and the
+# linters `npm run lint` runs (shellcheck, ruff). Safe to run again: it only installs what is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 
 packages=(openssh-server openssh-client nginx sudo python3-venv python3-pip iproute2 chromium curl procps
-  debootstrap tinyproxy util-linux e2fsprogs)
+  shellcheck debootstrap tinyproxy util-linux e2fsprogs)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -47,4 +47,14 @@ if ! "$sbom_venv/bin/python" -c 'import cyclonedx.validation.json' 2>/dev/null; 
   mkdir -p .cache
   /usr/bin/python3 -m venv --clear "$sbom_venv"
   "$sbom_venv/bin/pip" install -q 'cyclonedx-python-lib[validation]==11.12.0'
+fi
+
+# ruff, pinned, for `npm run lint` (scripts/lint-remote-programs.sh; shellcheck comes from apt above).
+ruff_version=0.17.6
+ruff_venv=.cache/ruff-venv
+if [ "$("$ruff_venv/bin/ruff" --version 2>/dev/null)" != "ruff $ruff_version" ]; then
+  echo "==> ruff $ruff_version in $ruff_venv"
+  mkdir -p .cache
+  /usr/bin/python3 -m venv --clear "$ruff_venv"
+  "$ruff_venv/bin/pip" install -q "ruff==$ruff_version"
 fi

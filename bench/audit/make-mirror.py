@@ -17,9 +17,9 @@ from pathlib import Path
 STANDIN = Path(__file__).resolve().parents[2] / "test" / "standins" / "pypi"
 sys.path.insert(0, str(STANDIN))
 
-from build_wheels import build_wheel  # noqa: E402
-from catalog import Catalog  # noqa: E402
-from views import project_json  # noqa: E402
+from build_wheels import build_wheel
+from catalog import Catalog
+from views import project_json
 
 
 def main() -> int:

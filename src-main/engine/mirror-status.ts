@@ -1,3 +1,4 @@
+import mirrorCountsScript from './scripts/mirror-counts.sh?raw'
 import { probeFacts, type HostFacts } from './remote/facts'
 import { httpGetFromHost } from './remote/http-get'
 import type { RemoteHost } from './ssh/remote-host'
@@ -19,16 +20,6 @@ export interface MirrorStatus {
   http: number
 }
 
-/** One command: counts and sizes of the mirror tree and its status files. */
-const MIRROR_COUNTS = `
-dir=$1
-cat "$dir/status" 2>/dev/null; echo
-stat -c %Y "$dir/status" 2>/dev/null || echo
-ls -1 "$dir/web/simple" 2>/dev/null | grep -vc '^index' || true
-find "$dir/web/packages" -type f 2>/dev/null | wc -l
-du -sb "$dir/web" 2>/dev/null | cut -f1
-`
-
 /** What the dashboard and `pip-mirror status` show about a mirror, read from the host. */
 export async function mirrorStatus(host: RemoteHost, site: Site): Promise<MirrorStatus> {
   const layout = mirrorLayout(site.mirror)
@@ -36,7 +27,7 @@ export async function mirrorStatus(host: RemoteHost, site: Site): Promise<Mirror
   const [facts, sync, counts] = await Promise.all([
     probeFacts(host, layout.dir),
     syncState(host, layout),
-    host.readScript(MIRROR_COUNTS, [layout.dir], { quiet: true }),
+    host.readScript(mirrorCountsScript, [layout.dir], { quiet: true }),
   ])
   const [serial = '', mtime = '', projects = '0', files = '0', bytes = '0'] = counts.stdout
     .split('\n')

@@ -5,6 +5,8 @@ import type { RemoteHost } from '../ssh/remote-host'
 import type { Site } from '#shared/site'
 import { existingPaths } from '../schedule/existing-files'
 import { scheduleArtifacts } from '../schedule/remove-schedule-step'
+import { scriptCommand } from '../remote/quote'
+import siteBackupsScript from './scripts/site-backups.sh?raw'
 import { mirrorLayout } from '../steps/mirror-layout'
 import { nginxSitePaths } from '../steps/nginx'
 import { syncState } from '../sync/sync-job'
@@ -78,16 +80,9 @@ async function nginxTargets(host: RemoteHost, site: Site): Promise<string[]> {
   // Another mirror may have taken the same port since: its site is not this mirror's to delete.
   if (text !== null && !text.includes(`${layout.web}/`)) return []
   const link = await host.read(['readlink', paths.enabled], { quiet: true })
-  const backups = await host.read(
-    [
-      'sh',
-      '-c',
-      'for f in "$1".pmw-backup-*; do [ -e "$f" ] && echo "$f"; done; true',
-      'sh',
-      paths.available,
-    ],
-    { quiet: true },
-  )
+  const backups = await host.read(scriptCommand(siteBackupsScript, [paths.available]), {
+    quiet: true,
+  })
   return [
     ...(link.code === 0 && link.stdout.trim() === paths.available ? [paths.enabled] : []),
     ...(text !== null ? [paths.available] : []),

@@ -3,6 +3,7 @@ import type { MirrorSite } from '#shared/site'
 import { readRemoteFile } from '../ssh/files'
 import type { RemoteHost } from '../ssh/remote-host'
 import { analyzeSiteText, isListening, type SiteTextAnalysis } from './nginx-site-text'
+import siteStateScript from './scripts/nginx-site-state.sh?raw'
 
 export const SITES_AVAILABLE = '/etc/nginx/sites-available'
 export const SITES_ENABLED = '/etc/nginx/sites-enabled'
@@ -29,26 +30,6 @@ export interface NginxSiteCheck {
   init: 'systemd' | 'other'
 }
 
-/** Where sites-enabled/<name> points, whether the listen port is bound, and the init system. */
-export const SITE_STATE_SCRIPT = `
-available=$1; enabled=$2
-kv() { printf '%s=%s\\n' "$1" "$2"; }
-if [ -L "$enabled" ]; then
-  if [ -e "$enabled" ]; then kv enabled link; kv target "$(readlink -f -- "$enabled")"
-  else kv enabled dangling; kv target "$(readlink -- "$enabled")"; fi
-elif [ -e "$enabled" ]; then kv enabled file
-else kv enabled missing
-fi
-kv available_real "$(readlink -f -- "$available" 2>/dev/null)"
-if [ -d /run/systemd/system ]; then kv init systemd; else kv init other; fi
-if command -v ss >/dev/null 2>&1; then
-  kv ss yes
-  ss -Hltn 2>/dev/null | sed 's/^/listen_line=/'
-else
-  kv ss no
-fi
-`
-
 function enabledState(word: string, target: string, availableReal: string): EnabledState {
   if (word === 'link') return target === availableReal ? 'symlink' : 'other-target'
   if (word === 'dangling') return 'dangling'
@@ -65,7 +46,7 @@ export async function checkNginxSite(
   const name = nginxSiteName(mirror.serve.listen)
   const availablePath = `${SITES_AVAILABLE}/${name}`
   const enabledPath = `${SITES_ENABLED}/${name}`
-  const state = await host.readScript(SITE_STATE_SCRIPT, [availablePath, enabledPath], {
+  const state = await host.readScript(siteStateScript, [availablePath, enabledPath], {
     quiet: true,
   })
   const values = new Map<string, string>()

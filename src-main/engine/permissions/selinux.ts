@@ -1,4 +1,5 @@
 import type { RemoteHost } from '../ssh/remote-host'
+import selinuxScript from './scripts/selinux.sh?raw'
 import type { Finding } from '../steps/step'
 
 /** Types under which SELinux lets nginx (httpd_t) read files. */
@@ -21,21 +22,12 @@ export interface SelinuxCheck {
   example: string | null
 }
 
-const TYPE_TESTS = READABLE_BY_HTTPD.map((type) => `-context '*:${type}:*'`).join(' -o ')
-
-export const SELINUX_SCRIPT = `
-web=$1
-kv() { printf '%s=%s\\n' "$1" "$2"; }
-command -v getenforce >/dev/null 2>&1 || exit 0
-mode=$(getenforce 2>/dev/null)
-kv mode "$mode"
-kv context "$(stat -c %C -- "$web" 2>/dev/null)"
-if [ "$mode" = Enforcing ]; then
-  find "$web" -xdev ! \\( ${TYPE_TESTS} \\) -print 2>/dev/null | awk '
-    NR == 1 { print "example=" $0 }
-    END { print "wrong=" NR + 0 }'
-fi
-`
+/** find's tests for an entry nginx may read: `-context *:TYPE:*` for each type, joined by -o. */
+const TYPE_TESTS: string[] = READABLE_BY_HTTPD.flatMap((type, i) => [
+  ...(i === 0 ? [] : ['-o']),
+  '-context',
+  `*:${type}:*`,
+])
 
 export function parseSelinux(text: string): SelinuxCheck {
   const values = new Map<string, string>()
@@ -74,6 +66,9 @@ export function selinuxFindings(check: SelinuxCheck, webRoot: string): Finding[]
 }
 
 export async function checkSelinux(host: RemoteHost, webRoot: string): Promise<SelinuxCheck> {
-  const result = await host.readScript(SELINUX_SCRIPT, [webRoot], { sudo: true, quiet: true })
+  const result = await host.readScript(selinuxScript, [webRoot, ...TYPE_TESTS], {
+    sudo: true,
+    quiet: true,
+  })
   return parseSelinux(result.stdout)
 }

@@ -1,35 +1,7 @@
 import { z } from 'zod'
 import type { RemoteHost } from '../ssh/remote-host'
+import httpGetScript from './scripts/http-get.py?raw'
 import { runPythonJson } from './python'
-
-/**
- * GETs URLs from a host itself (its own view of the network: a private or loopback listen address
- * works), all in one command. No proxy: a mirror is asked directly, as pip in a sandbox would.
- * Redirects are not followed, so each status is the server's own answer.
- * argv: max body characters to return, timeout in seconds, then the URLs.
- */
-const HTTP_GET_SCRIPT = String.raw`
-import json, sys, urllib.error, urllib.request
-class NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args, **kwargs):
-        return None
-limit, timeout = int(sys.argv[1]), float(sys.argv[2])
-opener = urllib.request.build_opener(urllib.request.ProxyHandler({}), NoRedirect)
-results = []
-for url in sys.argv[3:]:
-    out = {"url": url, "status": 0, "reason": "", "contentType": "", "bytes": 0, "body": "", "error": None}
-    try:
-        request = urllib.request.Request(url, headers={"User-Agent": "pip-mirror-wizard"})
-        with opener.open(request, timeout=timeout) as r:
-            body = r.read()
-            out.update(status=r.status, reason=r.reason, contentType=r.headers.get("Content-Type", ""), bytes=len(body), body=body[:limit].decode("utf-8", "replace"))
-    except urllib.error.HTTPError as e:
-        out.update(status=e.code, reason=str(e.reason), contentType=e.headers.get("Content-Type", ""))
-    except Exception as e:
-        out.update(error=str(getattr(e, "reason", e)) or type(e).__name__)
-    results.append(out)
-print(json.dumps(results))
-`
 
 const resultSchema = z.object({
   url: z.string(),
@@ -52,7 +24,10 @@ export interface HttpGetOptions {
   timeoutSeconds?: number
 }
 
-/** GETs each URL from the host, in one round trip. */
+/**
+ * GETs each URL from the host, in one round trip: its own view of the network, no proxy, no
+ * redirects followed (scripts/http-get.py).
+ */
 export async function httpGetFromHost(
   host: RemoteHost,
   urls: readonly string[],
@@ -67,7 +42,7 @@ export async function httpGetFromHost(
   return runPythonJson(
     host,
     `HTTP GET of ${urls[0]}${urls.length > 1 ? ` and ${urls.length - 1} more` : ''}`,
-    HTTP_GET_SCRIPT,
+    httpGetScript,
     args,
     z.array(resultSchema),
   )

@@ -1,23 +1,12 @@
 import type { z } from 'zod'
 import { EngineError } from '../errors'
 import { scriptCommand } from './quote'
+import pythonWrapper from './scripts/python-wrapper.sh?raw'
 import type { RemoteHost } from '../ssh/remote-host'
 import { VENV_PYTHON } from '../steps/mirror-layout'
 
-/** Exit code of the wrapper when the host has no Python at all. */
+/** Exit code of python-wrapper.sh when the host has no Python at all. */
 const NO_PYTHON = 127
-
-/**
- * Runs a fixed Python program on a host: the wizard's tools venv when it is there (it has
- * pip and, inside it, the `packaging` library), else the system's python3.
- */
-const PYTHON_WRAPPER = `
-program=$1; shift
-for py in ${VENV_PYTHON} /usr/bin/python3 python3; do
-  if command -v "$py" >/dev/null 2>&1; then exec "$py" -c "$program" "$@"; fi
-done
-echo "python3 is not installed" >&2
-exit ${NO_PYTHON}`
 
 export interface PythonRunOptions {
   stdin?: string
@@ -25,6 +14,8 @@ export interface PythonRunOptions {
 }
 
 /**
+ * Runs a fixed Python program on a host (python-wrapper.sh: the wizard's tools venv when it is
+ * there, with pip and, inside it, the `packaging` library; else the system's python3).
  * Runs `program` with `args` and reads one JSON document from its output, checked against
  * `schema`. Quiet: callers log a one-line summary instead of the program text.
  */
@@ -36,7 +27,7 @@ export async function runPythonJson<T>(
   schema: z.ZodType<T>,
   options: PythonRunOptions = {},
 ): Promise<T> {
-  const result = await host.read(scriptCommand(PYTHON_WRAPPER, [program, ...args]), {
+  const result = await host.read(scriptCommand(pythonWrapper, [VENV_PYTHON, program, ...args]), {
     quiet: true,
     ...(options.stdin === undefined ? {} : { stdin: options.stdin }),
     ...(options.sudo ? { sudo: true } : {}),

@@ -28,10 +28,5 @@ export function plainCommandLine(argv: readonly string[]): string {
 
 /** The wrapper as the file the schedule runs: the very text the app passes to `sh -c`. */
 export function wrapperFileText(): string {
-  return [
-    '#!/bin/sh',
-    '# Pip Mirror Wizard: one sync of a pip mirror, as the app runs it (its sync-wrapper.ts).',
-    '# Run by the sync schedule; arguments: see the cron entry or the service unit.',
-    SYNC_WRAPPER.trimStart(),
-  ].join('\n')
+  return SYNC_WRAPPER
 }

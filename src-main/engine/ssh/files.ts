@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto'
 import replaceFileScript from './scripts/replace-file.sh?raw'
+import readFileBase64 from './scripts/read-file-base64.sh?raw'
 import { posix } from 'node:path'
 import type { SFTPWrapper, Stats } from 'ssh2'
 import { EngineError } from '../errors'
@@ -70,13 +71,7 @@ export async function readRemoteFile(host: RemoteHost, path: string): Promise<Bu
       throw wrap(error, `Reading ${path} failed`, host)
   }
   // Output arrives as text lines; base64 carries the exact bytes through that.
-  const result = await host.read(
-    scriptCommand('if [ -e "$1" ]; then base64 -w0 -- "$1"; else exit 3; fi', [path]),
-    {
-      sudo: true,
-      quiet: true,
-    },
-  )
+  const result = await host.read(scriptCommand(readFileBase64, [path]), { sudo: true, quiet: true })
   if (result.code === 3) return null
   if (result.code !== 0)
     throw new EngineError(`Reading ${path} failed: ${result.stderr.trim()}`, { host: host.label })

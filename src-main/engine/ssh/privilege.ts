@@ -1,20 +1,15 @@
 import { EngineError } from '../errors'
+import detectPrivilegeScript from './scripts/detect-privilege.sh?raw'
 
 /** How this login gets root: it is root, sudo without a password, sudo with one, or not at all. */
 export type Privilege = 'root' | 'sudo-nopasswd' | 'sudo-password' | 'none'
 
 /**
- * Prints one of the Privilege words; `sudo -n` never prompts, so this cannot hang. sudo does not
- * say whether a user may sudo at all before the password is given, so "sudo-password" can still
- * turn out to be "none" once the password is tried.
+ * Prints the uid, then one of the Privilege words. sudo does not say whether a user may sudo at
+ * all before the password is given, so "sudo-password" can still turn out to be "none" once the
+ * password is tried.
  */
-export const DETECT_PRIVILEGE_SCRIPT = `
-id -u
-if [ "$(id -u)" = 0 ]; then echo root
-elif ! command -v sudo >/dev/null 2>&1; then echo none
-elif sudo -n true >/dev/null 2>&1; then echo sudo-nopasswd
-else echo sudo-password
-fi`
+export const DETECT_PRIVILEGE_SCRIPT: string = detectPrivilegeScript
 
 export interface Identity {
   uid: number

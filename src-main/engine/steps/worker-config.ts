@@ -8,15 +8,9 @@ import { runPythonJson } from '../remote/python'
 import { configJsonPath } from '../workers/worker-config-file'
 import type { WorkerTarget } from '#shared/worker-target'
 import { planFile } from './managed-file'
+import readPipMirror from './scripts/read-pip-mirror.py?raw'
 import setFreshPipMirror from './scripts/set-fresh-pip-mirror.py?raw'
 import type { PlanContext, Step } from './step'
-
-/** What OpenLambda's Go decoder will read: the file parsed by another JSON parser than ours. */
-const READ_PIP_MIRROR = `
-import json, sys
-value = json.load(open(sys.argv[1], encoding="utf-8"))
-print(json.dumps({"pip_mirror": value.get("pip_mirror") if isinstance(value, dict) else None}))
-`
 
 function edit(ctx: PlanContext, path: string, text: string, url: string): PipMirrorEdit {
   try {
@@ -80,7 +74,7 @@ export function workerConfigStep(target: WorkerTarget): Step<{ configChanges: bo
       const seen = await runPythonJson(
         ctx.host,
         `Reading ${path}`,
-        READ_PIP_MIRROR,
+        readPipMirror,
         [path],
         z.object({ pip_mirror: z.unknown() }),
         { sudo: true },

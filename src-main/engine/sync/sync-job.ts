@@ -1,4 +1,5 @@
 import SYNC_STATE from './scripts/sync-state.sh?raw'
+import detachWithNohup from './scripts/detach-with-nohup.sh?raw'
 import { createHash } from 'node:crypto'
 import type { HostFacts } from '../remote/facts'
 import { scriptCommand } from '../remote/quote'
@@ -6,12 +7,6 @@ import type { RemoteHost } from '../ssh/remote-host'
 import type { MirrorLayout } from '../steps/mirror-layout'
 import { SyncProgress } from './sync-progress'
 import { SYNC_WRAPPER, syncWrapperArgs } from './sync-wrapper'
-
-/** Without systemd: a new session (setsid) that nohup keeps alive after the SSH channel closes. */
-const DETACH_WITH_NOHUP = `
-wrapper=$1; shift
-nohup setsid sh -c "$wrapper" sh "$@" >/dev/null 2>&1 </dev/null &
-`
 
 export type SyncState =
   | { kind: 'running'; pid: number; todo: boolean; logBytes: number }
@@ -63,7 +58,7 @@ export function detachedSyncArgv(
       ],
       sudo: true,
     }
-  return { argv: scriptCommand(DETACH_WITH_NOHUP, [SYNC_WRAPPER, ...wrapperArgs]), sudo: false }
+  return { argv: scriptCommand(detachWithNohup, [SYNC_WRAPPER, ...wrapperArgs]), sudo: false }
 }
 
 export interface FollowOptions {

@@ -1,5 +1,6 @@
 import type { RemoteHost } from '../ssh/remote-host'
 import type { MirrorLayout } from '../steps/mirror-layout'
+import progressLinesScript from './scripts/progress-lines.sh?raw'
 import { SyncProgress } from './sync-progress'
 
 export interface SyncProgressSnapshot {
@@ -11,14 +12,6 @@ export interface SyncProgressSnapshot {
   lastLine: string
 }
 
-/** The lines of the log that carry progress, and its last line, in one command. */
-const PROGRESS_LINES = `
-grep -E 'packages to sync\\.|Storing index page' -- "$1" 2>/dev/null
-printf '%s\\n' '--- last'
-tail -n 1 -- "$1" 2>/dev/null
-true
-`
-
 /**
  * How far the running sync is, read once from its log (the dashboard's gauge); following it
  * live is `followSync`.
@@ -27,7 +20,7 @@ export async function syncProgressSnapshot(
   host: RemoteHost,
   layout: MirrorLayout,
 ): Promise<SyncProgressSnapshot> {
-  const result = await host.readScript(PROGRESS_LINES, [layout.syncLog], { quiet: true })
+  const result = await host.readScript(progressLinesScript, [layout.syncLog], { quiet: true })
   const [progressPart = '', lastPart = ''] = result.stdout.split('--- last\n')
   const progress = new SyncProgress()
   for (const line of progressPart.split('\n')) progress.feed(line)

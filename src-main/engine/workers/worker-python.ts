@@ -1,15 +1,8 @@
 import { scriptCommand } from '../remote/quote'
 import type { RemoteHost } from '../ssh/remote-host'
 import { sandboxPython } from './sandbox-python'
+import findSandboxPython from './scripts/find-sandbox-python.sh?raw'
 import type { WorkerTarget } from '#shared/worker-target'
-
-/** The newest `python3.N` in the sandbox base image's bin directories, as "3.N". */
-const FIND_SANDBOX_PYTHON = `
-base=$1
-for dir in "$base/usr/local/bin" "$base/usr/bin"; do
-  [ -d "$dir" ] || continue
-  ls -1 -- "$dir" 2>/dev/null | grep -E '^python3\\.[0-9]+$'
-done | sed 's/^python//' | sort -t. -k2,2n | tail -n 1`
 
 export interface WorkerPython {
   /** "3.10" */
@@ -37,7 +30,7 @@ export async function findWorkerPython(
     return { version: target.worker.pythonVersion, source: "the site's pythonVersion" }
   const asked = await sandboxPython(host, sandboxBase)
   if (asked) return { version: asked.version, source: `${asked.answer} (${asked.command})` }
-  const result = await host.read(scriptCommand(FIND_SANDBOX_PYTHON, [sandboxBase]), {
+  const result = await host.read(scriptCommand(findSandboxPython, [sandboxBase]), {
     sudo: true,
     quiet: true,
   })

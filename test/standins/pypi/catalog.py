@@ -11,14 +11,14 @@ import re
 import threading
 import zipfile
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from sdists import is_sdist, read_sdist
 from yanks import load_yanks
 
 # Upload times derive from serials so that every run reports the same ones.
-EPOCH = datetime(2024, 1, 1, tzinfo=timezone.utc)
+EPOCH = datetime(2024, 1, 1, tzinfo=UTC)
 
 
 def canonicalize(name: str) -> str:

@@ -21,7 +21,7 @@ def is_sdist(name: str) -> bool:
 def _pkg_info(path: Path) -> bytes:
     if path.name.endswith(".zip"):
         with zipfile.ZipFile(path) as zf:
-            names = sorted((n for n in zf.namelist() if n.count("/") == 1 and n.endswith("/PKG-INFO")))
+            names = sorted(n for n in zf.namelist() if n.count("/") == 1 and n.endswith("/PKG-INFO"))
             if names:
                 return zf.read(names[0])
     else:

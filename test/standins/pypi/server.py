@@ -21,8 +21,8 @@ import argparse
 import json
 import re
 import sys
-import time
 import threading
+import time
 import xmlrpc.client
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -32,9 +32,9 @@ from xmlrpc.server import SimpleXMLRPCDispatcher
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from advisories import Advisories, apply_overlay  # noqa: E402
-from catalog import Catalog  # noqa: E402
-from views import (  # noqa: E402
+from advisories import Advisories, apply_overlay
+from catalog import Catalog
+from views import (
     changelog_since,
     project_json,
     simple_index_html,
@@ -137,7 +137,7 @@ class Handler(BaseHTTPRequestHandler):
         body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
         try:
             self.rpc_method = xmlrpc.client.loads(body)[1] or ""
-        except Exception:
+        except Exception:  # noqa: BLE001 - any body that is no XML-RPC call is logged as "?"
             self.rpc_method = "?"
         response = self.dispatcher._marshaled_dispatch(body)
         headers = {"X-PyPI-Last-Serial": self.catalog.last_serial()}

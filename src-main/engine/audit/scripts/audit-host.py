@@ -42,8 +42,8 @@ except ImportError:  # pip's own copy, in any venv that has pip
     )
     from pip._vendor.packaging.version import InvalidVersion, Version
 
-LINK = re.compile(r"<a\s+href=\"([^\"]+)\"([^>]*)>([^<]+)</a>", re.I)
-YANKED_ATTR = re.compile(r"data-yanked(?:=\"([^\"]*)\")?", re.I)
+LINK = re.compile(r"<a\s+href=\"([^\"]+)\"([^>]*)>([^<]+)</a>", re.IGNORECASE)
+YANKED_ATTR = re.compile(r"data-yanked(?:=\"([^\"]*)\")?", re.IGNORECASE)
 CHUNK = 1 << 20
 
 
@@ -60,7 +60,7 @@ def file_version(filename):
         if filename.endswith(".whl"):
             return parse_wheel_filename(filename)[1]
         return parse_sdist_filename(filename)[1]
-    except Exception:
+    except Exception:  # noqa: BLE001 - any name packaging cannot parse is no release
         return None
 
 
@@ -126,7 +126,7 @@ def license_from_wheel(path):
             if not names:
                 return None
             text = wheel.read(names[0]).decode("utf-8", "replace")
-    except Exception:
+    except Exception:  # noqa: BLE001 - a damaged wheel has no metadata to read
         return None
     header = text.split("\n\n", 1)[0]
     fields = {"License-Expression": None, "License": None}
@@ -180,7 +180,7 @@ class Upstream:
                 return json.load(response), None
         except urllib.error.HTTPError as e:
             return None, f"HTTP {e.code} from {url}"
-        except Exception as e:
+        except Exception as e:  # noqa: BLE001 - reported as this URL's error
             reason = f"{url}: {getattr(e, 'reason', None) or e}"
             with self.lock:
                 self.unreachable = self.unreachable or reason
@@ -243,9 +243,13 @@ def osv_affected(record, name, version):
                     end = version_of(event.get("fixed") or event.get("last_affected"))
                     if "fixed" in event and end is not None:
                         fixes.append(str(end))
-                    if introduced is not None and end is not None and introduced <= version:
-                        if version < end or ("last_affected" in event and version <= end):
-                            affected = True
+                    if (
+                        introduced is not None
+                        and end is not None
+                        and introduced <= version
+                        and (version < end or ("last_affected" in event and version <= end))
+                    ):
+                        affected = True
                     introduced = None
             if introduced is not None and introduced <= version:
                 affected = True
@@ -281,7 +285,7 @@ def osv_vulnerabilities(records, name, version):
 def wheel_fits(filename, python, platform):
     try:
         tags = parse_wheel_filename(filename)[3]
-    except Exception:
+    except Exception:  # noqa: BLE001 - a name packaging cannot parse fits nothing
         return False
     minor = int(python.split(".")[1])
     for tag in tags:
@@ -350,7 +354,7 @@ def newest_release(project, pin, targets):
 def with_fixes(vulns, pin, newest):
     for v in vulns:
         fixes = sorted(
-            (f for f in (version_of(x) for x in v["fixedIn"]) if f is not None and f > pin)
+            f for f in (version_of(x) for x in v["fixedIn"]) if f is not None and f > pin
         )
         v["fixVersion"] = str(fixes[0]) if fixes else None
         v["newestFixes"] = bool(fixes) and newest is not None and newest >= fixes[0]

@@ -43,11 +43,11 @@ def build_system(text):
     if tomllib is not None:
         return tomllib.loads(text).get("build-system")
     # No TOML parser at all: the common one-array form is enough to name the backend.
-    section = re.search(r"^\[build-system\]\s*$(.*?)(?=^\[|\Z)", text, re.M | re.S)
+    section = re.search(r"^\[build-system\]\s*$(.*?)(?=^\[|\Z)", text, re.MULTILINE | re.DOTALL)
     if not section:
         return None
-    requires = re.search(r"^requires\s*=\s*\[(.*?)\]", section.group(1), re.M | re.S)
-    backend = re.search(r"^build-backend\s*=\s*[\"']([^\"']+)", section.group(1), re.M)
+    requires = re.search(r"^requires\s*=\s*\[(.*?)\]", section.group(1), re.MULTILINE | re.DOTALL)
+    backend = re.search(r"^build-backend\s*=\s*[\"']([^\"']+)", section.group(1), re.MULTILINE)
     return {
         "requires": re.findall(r"[\"']([^\"']+)[\"']", requires.group(1)) if requires else [],
         "build-backend": backend.group(1) if backend else None,
@@ -80,6 +80,6 @@ out = {}
 for key, url in request["sdists"].items():
     try:
         out[key] = read(url)
-    except Exception as e:  # an unreadable sdist is reported, not guessed
+    except Exception as e:  # noqa: BLE001 - an unreadable sdist is reported, not guessed
         out[key] = {"requires": None, "backend": None, "source": "legacy default", "error": str(e) or type(e).__name__}
 print(json.dumps(out))

@@ -28,7 +28,7 @@ except ImportError:
     )
     from pip._vendor.packaging.version import InvalidVersion, Version
 
-LINK = re.compile(r"<a\s+href=\"([^\"]+)\"[^>]*>([^<]+)</a>", re.I)
+LINK = re.compile(r"<a\s+href=\"([^\"]+)\"[^>]*>([^<]+)</a>", re.IGNORECASE)
 
 
 def version_of(value):
@@ -45,7 +45,7 @@ def release_of(filename):
         else:
             name, version = parse_sdist_filename(filename)
         return canonicalize_name(name), version
-    except Exception:
+    except Exception:  # noqa: BLE001 - any name packaging cannot parse is no release
         return None, None
 
 

@@ -7,6 +7,7 @@ kv user "$(id -un)"
 kv uid "$(id -u)"
 kv hostname "$(hostname 2>/dev/null || cat /etc/hostname 2>/dev/null)"
 if [ -r /etc/os-release ]; then
+  # shellcheck source=/dev/null # the host's own file
   . /etc/os-release
   kv os_id "${ID:-}"; kv os_version "${VERSION_ID:-}"; kv os_name "${PRETTY_NAME:-}"; kv os_like "${ID_LIKE:-}"
 fi

@@ -36,7 +36,7 @@ def fetch(url):
     except urllib.error.HTTPError as e:
         out["status"] = e.code
         out["error"] = "HTTP %d %s" % (e.code, e.reason)
-    except Exception as e:  # refused, timed out, no route: no HTTP answer at all
+    except Exception as e:  # noqa: BLE001 - refused, timed out, no route: no HTTP answer at all
         out["error"] = str(getattr(e, "reason", e)) or type(e).__name__
     return out
 

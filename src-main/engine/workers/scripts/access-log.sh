@@ -1,3 +1,4 @@
+#!/bin/sh
 # The mirror's nginx access log: `size` prints its length in bytes (0 when there is none yet),
 # `since OFFSET` prints what was written after that many bytes. argv: size|since, path, offset.
 set -eu

@@ -1,3 +1,4 @@
+#!/bin/sh
 # pip's configuration files inside a sandbox root, in the order pip reads them (site, then user;
 # later wins), with the lines that choose an index. argv: the sandbox base.
 base=$1

@@ -1,3 +1,4 @@
+#!/bin/sh
 # Runs one command as OpenLambda runs its pip-install lambda: in a private mount namespace, the
 # sandbox base read-only at a fresh root, a fresh /host (the package's scratch directory) and
 # /tmp bound over it, then chroot with an empty environment. Removes what it made; says what
@@ -15,6 +16,7 @@ work=$(mktemp -d /tmp/pmw-sandbox.XXXXXX)
 trap 'rm -rf -- "$work"' EXIT
 mkdir "$work/root" "$work/host" "$work/tmp"
 set +e
+# shellcheck disable=SC2016 # the inner script expands its own positional parameters
 unshare --mount --propagation private sh -c '
   set -eu
   root=$1 base=$2 host=$3 tmp=$4
@@ -26,5 +28,9 @@ unshare --mount --propagation private sh -c '
   exec chroot "$root" /usr/bin/env -i "$@"' sh "$work/root" "$base" "$work/host" "$work/tmp" "$@" 2>&1
 code=$?
 set -e
-echo "pmw-installed: $(ls -A "$work/host/files" 2>/dev/null | tr '\n' ' ')"
+installed=
+for file in "$work/host/files"/* "$work/host/files"/.[!.]*; do
+  [ -e "$file" ] && installed="$installed${file##*/} "
+done
+echo "pmw-installed: $installed"
 exit "$code"

@@ -42,10 +42,10 @@ MARKERS = [
     "extra == 'test'",
 ]
 ENVIRONMENTS = {
-    "cp310-linux-x86_64-0": dict(python_version="3.10", python_full_version="3.10.0", os_name="posix", sys_platform="linux", platform_system="Linux", platform_machine="x86_64", platform_python_implementation="CPython", implementation_name="cpython", implementation_version="3.10.0", platform_release="", platform_version="", extra=""),
-    "cp310-linux-x86_64-99": dict(python_version="3.10", python_full_version="3.10.99", os_name="posix", sys_platform="linux", platform_system="Linux", platform_machine="x86_64", platform_python_implementation="CPython", implementation_name="cpython", implementation_version="3.10.99", platform_release="", platform_version="", extra=""),
-    "cp313-linux-aarch64-0": dict(python_version="3.13", python_full_version="3.13.0", os_name="posix", sys_platform="linux", platform_system="Linux", platform_machine="aarch64", platform_python_implementation="CPython", implementation_name="cpython", implementation_version="3.13.0", platform_release="", platform_version="", extra=""),
-    "cp311-windows-amd64-0": dict(python_version="3.11", python_full_version="3.11.0", os_name="nt", sys_platform="win32", platform_system="Windows", platform_machine="AMD64", platform_python_implementation="CPython", implementation_name="cpython", implementation_version="3.11.0", platform_release="", platform_version="", extra=""),
+    "cp310-linux-x86_64-0": {"python_version": "3.10", "python_full_version": "3.10.0", "os_name": "posix", "sys_platform": "linux", "platform_system": "Linux", "platform_machine": "x86_64", "platform_python_implementation": "CPython", "implementation_name": "cpython", "implementation_version": "3.10.0", "platform_release": "", "platform_version": "", "extra": ""},
+    "cp310-linux-x86_64-99": {"python_version": "3.10", "python_full_version": "3.10.99", "os_name": "posix", "sys_platform": "linux", "platform_system": "Linux", "platform_machine": "x86_64", "platform_python_implementation": "CPython", "implementation_name": "cpython", "implementation_version": "3.10.99", "platform_release": "", "platform_version": "", "extra": ""},
+    "cp313-linux-aarch64-0": {"python_version": "3.13", "python_full_version": "3.13.0", "os_name": "posix", "sys_platform": "linux", "platform_system": "Linux", "platform_machine": "aarch64", "platform_python_implementation": "CPython", "implementation_name": "cpython", "implementation_version": "3.13.0", "platform_release": "", "platform_version": "", "extra": ""},
+    "cp311-windows-amd64-0": {"python_version": "3.11", "python_full_version": "3.11.0", "os_name": "nt", "sys_platform": "win32", "platform_system": "Windows", "platform_machine": "AMD64", "platform_python_implementation": "CPython", "implementation_name": "cpython", "implementation_version": "3.11.0", "platform_release": "", "platform_version": "", "extra": ""},
 }
 
 
