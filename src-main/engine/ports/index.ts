@@ -2,7 +2,7 @@ import { nginxSiteName } from '../config/nginx-site'
 import { command, type Change } from '../plan/change'
 import type { HostState } from '../plan/host-state'
 import { defineProbe } from '../plan/probe'
-import { probeRead, type StateRequest } from '../plan/state-request'
+import { probeRead, type ProbeRequest } from '../plan/state-request'
 import type { HostFacts } from '../remote/facts'
 import type { Site } from '#shared/site'
 import { parsePortFacts } from './port-facts'
@@ -27,7 +27,11 @@ const portFactsProbe = defineProbe({
       .join('\n'),
 })
 
-export const portFactsRead = (): StateRequest => probeRead(portFactsProbe)
+/** The ports a site's plan looks at: its own, and 80 (Debian's default site). */
+export const portFactsRead = (site: Site): ProbeRequest =>
+  probeRead(portFactsProbe, ...new Set([portOf(site.mirror.serve.listen), '80']))
+
+const portOf = (listen: string): string => listen.slice(listen.lastIndexOf(':') + 1)
 
 /**
  * The host's ports, read in the plan's batch, judged for this site. A probe that could not run
@@ -35,7 +39,7 @@ export const portFactsRead = (): StateRequest => probeRead(portFactsProbe)
  */
 export function portPlanFor(state: HostState, site: Site, facts: HostFacts): PortPlan {
   const name = nginxSiteName(site.mirror.serve.listen)
-  const result = state.probe(probeRead(portFactsProbe))
+  const result = state.probe(portFactsRead(site))
   if (result.code !== 0)
     return {
       findings: [

@@ -103,7 +103,7 @@ export const nginxStep: Step = {
   title: 'Serve the mirror with nginx',
   reads(site) {
     const paths = nginxSitePaths(site.mirror)
-    return [fileRead(paths.available), linkRead(paths.enabled), portFactsRead()]
+    return [fileRead(paths.available), linkRead(paths.enabled), portFactsRead(site)]
   },
   async plan(ctx) {
     const { facts } = ctx

@@ -171,7 +171,7 @@ export function hostFindings(facts: HostFacts, site: Site): Finding[] {
 export const preflightStep: Step = {
   id: 'preflight',
   title: 'Check the host',
-  reads: (site) => [...mirrorCurrentReads(site), portFactsRead()],
+  reads: (site) => [...mirrorCurrentReads(site), portFactsRead(site)],
   async plan(ctx) {
     const facts = ctx.facts
     const findings = [

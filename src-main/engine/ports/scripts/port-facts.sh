@@ -2,7 +2,8 @@
 # The ports probe: which TCP ports something listens on and which process holds each, whether
 # Debian's default nginx site is enabled (and still as the package shipped it), and nginx's
 # whole configuration. Reads /proc only (no ss, netstat or lsof on a minimal host); run as root
-# to see every process. No inputs. Prints three sections:
+# to see every process. Arguments: the TCP ports to look at (only those are listed, so what the
+# plan records does not change when an unrelated program opens a port). Prints three sections:
 #   --- listeners      "listen ADDRESS PORT PID COMMAND" (PID and COMMAND "-" when unseen)
 #   --- default-site   enabled=yes|no, stock=yes|no
 #   --- nginx-config   what `nginx -T` prints (nothing when nginx is not installed)
@@ -11,7 +12,7 @@ tables=
 for t in /proc/net/tcp /proc/net/tcp6; do [ -r "$t" ] && tables="$tables $t"; done
 # shellcheck disable=SC2086
 { find /proc/[0-9]*/fd -lname 'socket:\[*' -printf '%p %l\n' 2>/dev/null; echo '--- tables'; cat $tables 2>/dev/null; } |
-awk '
+awk -v wanted=" $* " '
 function hex(s,   i, n) {
   n = 0; s = toupper(s)
   for (i = 1; i <= length(s); i++) n = n * 16 + index("0123456789ABCDEF", substr(s, i, 1)) - 1
@@ -42,6 +43,7 @@ $0 == "--- tables" { tables = 1; next }
 }
 $4 == "0A" {
   split($2, local, ":")
+  if (!index(wanted, " " hex(local[2]) " ")) next
   inode = $10
   n = split(holders[inode], pids, " ")
   if (n == 0) { print "listen", address(local[1]), hex(local[2]), "-", "-"; next }
