@@ -254,11 +254,16 @@ export type InvokeArgs<C extends InvokeChannel> =
 export type IpcFailureCode =
   'unknown-channel' | 'forbidden-sender' | 'invalid-request' | 'invalid-response' | 'handler-failed'
 
-/** Failures travel as data: Electron would flatten a thrown error into one prefixed string. */
+/**
+ * Failures travel as data: Electron would flatten a thrown error into one prefixed string. A
+ * handler's error keeps what the engine said to do next (`hint`) and the engine's own code.
+ */
 export interface IpcFailure {
   code: IpcFailureCode
   channel: string
   message: string
+  hint?: string
+  errorCode?: string
 }
 
 export type InvokeResult<C extends InvokeChannel> =

@@ -1,7 +1,7 @@
-import { describeError, EngineError, errorValue, type ErrorValue } from '../engine/errors'
+import { errorValue, type ErrorValue } from '../engine/errors'
 import type { FleetEvent } from '../engine/fleet'
 import type { HostFacts } from '../engine/remote/facts'
-import { printable, printableDeep } from '../engine/printable'
+import { printableDeep } from '../engine/printable'
 import { commandLine } from '../engine/remote/quote'
 import type { RunEvent } from '../engine/run'
 import type { TargetMatrix } from '../engine/verify/matrix-types'
@@ -76,16 +76,6 @@ export function targetMatrixView(matrix: TargetMatrix): TargetMatrixView {
   return printableDeep(matrix)
 }
 
-const HINT_MARKER = '\n  What to do: '
-
-/** Splits the engine's described error ("what (on host)\n  What to do: hint") for the error panel. */
-export function errorViewOfText(shown: string): ErrorView {
-  const text = printable(shown)
-  const at = text.indexOf(HINT_MARKER)
-  if (at < 0) return { message: text }
-  return { message: text.slice(0, at), hint: text.slice(at + HINT_MARKER.length) }
-}
-
 /** An engine error value as the page shows it: where it happened is part of the message. */
 export function errorViewOf(value: ErrorValue): ErrorView {
   return printableDeep({
@@ -95,7 +85,7 @@ export function errorViewOf(value: ErrorValue): ErrorView {
   })
 }
 
+/** Any error as the page shows it: the engine's value (what, where, what to do), never text parsed back. */
 export function errorView(error: unknown): ErrorView {
-  if (error instanceof EngineError) return errorViewOf(errorValue(error))
-  return errorViewOfText(describeError(error))
+  return errorViewOf(errorValue(error))
 }

@@ -4,6 +4,7 @@ import { eventContract, invokeContract, type InvokeHandlers } from '../../src-ma
 import { isAppPageUrl } from '../../src-main/electron/app-origin'
 import { dispatchInvoke } from '../../src-main/electron/dispatch'
 import { createHandlers } from '../../src-main/electron/handlers'
+import { EngineError } from '../../src-main/engine/errors'
 
 function handlersWithEmitter() {
   const emit = vi.fn()
@@ -75,6 +76,28 @@ describe('dispatchInvoke', () => {
         code: 'handler-failed',
         channel: 'engine:ping',
         message: 'host mirror.example is unreachable',
+      },
+    })
+  })
+
+  it('keeps what the engine said to do when a handler fails', async () => {
+    const handlers: InvokeHandlers = {
+      ...handlersWithEmitter().handlers,
+      'sync:cancel': async () => {
+        throw new EngineError('Not connected to ops@h:22', {
+          hint: 'reconnect (the button at the top of the page)',
+          code: 'not-connected',
+        })
+      },
+    }
+    expect(await dispatchInvoke(handlers, 'sync:cancel', undefined)).toEqual({
+      ok: false,
+      error: {
+        code: 'handler-failed',
+        channel: 'sync:cancel',
+        message: 'Not connected to ops@h:22',
+        hint: 'reconnect (the button at the top of the page)',
+        errorCode: 'not-connected',
       },
     })
   })

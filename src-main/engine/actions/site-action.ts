@@ -1,3 +1,4 @@
+import { describeErrorValue } from '../errors'
 import type { HostPlan } from '../plan/host-plan'
 import { applyHostPlan } from '../plan/apply-host'
 import { planSteps } from '../plan/plan-host'
@@ -116,7 +117,7 @@ export async function planAction(
       ? []
       : [...((removal?.outputs as { paths?: string[] } | undefined)?.paths ?? []), ...pruned],
     findings: plan.planned.flatMap((step) => step.findings),
-    error: plan.error?.message ?? null,
+    error: plan.error ? describeErrorValue(plan.error) : null,
     plan,
   }
 }

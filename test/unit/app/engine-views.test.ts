@@ -1,10 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import {
-  changeView,
-  errorView,
-  errorViewOfText,
-  runEventView,
-} from '../../../src-main/app/engine-views'
+import { changeView, errorView, runEventView } from '../../../src-main/app/engine-views'
 import { EngineError } from '../../../src-main/engine/errors'
 import { runEventViewSchema } from '../../../src-main/ipc-engine-schemas'
 
@@ -50,10 +45,10 @@ describe('engine views', () => {
       message: 'No answer (on h:22)',
       hint: 'check the port',
     })
-    expect(errorViewOfText('Sync failed (on h)\n  What to do: apply again')).toEqual({
+    expect(errorView(new EngineError('Sync failed', { host: 'h', hint: 'apply again' }))).toEqual({
       message: 'Sync failed (on h)',
       hint: 'apply again',
     })
-    expect(errorViewOfText('plain')).toEqual({ message: 'plain' })
+    expect(errorView(new Error('plain'))).toEqual({ message: 'plain' })
   })
 })
