@@ -29,7 +29,7 @@ function planErrorView(planned: ActionPlan | null): ErrorView | null {
 }
 
 export function actionPlanView(
-  job: DashboardJob,
+  job: Pick<DashboardJob, 'action' | 'title'>,
   host: string,
   planned: ActionPlan | null,
   error: ErrorView | null,

@@ -27,17 +27,6 @@ describe('dispatchInvoke', () => {
     })
   })
 
-  it('echoes engine:ping and emits a log event', async () => {
-    const { handlers, emit } = handlersWithEmitter()
-    const result = await dispatchInvoke(handlers, 'engine:ping', { text: 'hi' })
-    expect(result).toEqual({ ok: true, value: { echoed: 'hi' } })
-    expect(emit).toHaveBeenCalledWith('engine:event', {
-      kind: 'log',
-      level: 'info',
-      message: 'ping: hi',
-    })
-  })
-
   it.each([
     ['a wrong type', { text: 42 }],
     ['a missing field', {}],
@@ -45,10 +34,10 @@ describe('dispatchInvoke', () => {
     ['no object at all', 'hi'],
   ])('refuses a request with %s before any handler runs', async (_case, request) => {
     const { handlers, emit } = handlersWithEmitter()
-    const result = await dispatchInvoke(handlers, 'engine:ping', request)
+    const result = await dispatchInvoke(handlers, 'clipboard:write-text', request)
     expect(result).toMatchObject({
       ok: false,
-      error: { code: 'invalid-request', channel: 'engine:ping' },
+      error: { code: 'invalid-request', channel: 'clipboard:write-text' },
     })
     expect(emit).not.toHaveBeenCalled()
   })
@@ -66,15 +55,15 @@ describe('dispatchInvoke', () => {
   it('turns a failing handler into a failure result', async () => {
     const handlers: InvokeHandlers = {
       ...handlersWithEmitter().handlers,
-      'engine:ping': async () => {
+      'clipboard:write-text': async () => {
         throw new Error('host mirror.example is unreachable')
       },
     }
-    expect(await dispatchInvoke(handlers, 'engine:ping', { text: 'hi' })).toEqual({
+    expect(await dispatchInvoke(handlers, 'clipboard:write-text', { text: 'hi' })).toEqual({
       ok: false,
       error: {
         code: 'handler-failed',
-        channel: 'engine:ping',
+        channel: 'clipboard:write-text',
         message: 'host mirror.example is unreachable',
       },
     })
@@ -103,14 +92,18 @@ describe('dispatchInvoke', () => {
   })
 
   it('passes only the fields the contract names back to the page', async () => {
-    const leaky = { echoed: 'hi', privateKey: '-----BEGIN OPENSSH PRIVATE KEY-----' }
+    const leaky = {
+      text: 'hi',
+      fileName: 'x.sh',
+      privateKey: '-----BEGIN OPENSSH PRIVATE KEY-----',
+    }
     const handlers: InvokeHandlers = {
       ...handlersWithEmitter().handlers,
-      'engine:ping': async () => leaky,
+      'export:script': async () => leaky,
     }
-    expect(await dispatchInvoke(handlers, 'engine:ping', { text: 'hi' })).toEqual({
+    expect(await dispatchInvoke(handlers, 'export:script', undefined)).toEqual({
       ok: true,
-      value: { echoed: 'hi' },
+      value: { text: 'hi', fileName: 'x.sh' },
     })
   })
 
