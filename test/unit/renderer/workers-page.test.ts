@@ -2,7 +2,6 @@ import { flushPromises } from '@vue/test-utils'
 import { afterEach, describe, expect, it } from 'vitest'
 import { useRunsStore } from '@/stores/runs'
 import { useSiteStore } from '@/stores/site'
-import { useWorkersStore } from '@/stores/workers'
 import WorkersView from '@/views/WorkersView.vue'
 import { fakeBridge } from './fake-bridge'
 import { mountPage } from './mount-page'
@@ -53,14 +52,14 @@ describe('the Workers page', () => {
       request: { stage: 'workers', mode: 'plan' },
     })
 
-    const workers = useWorkersStore()
-    workers.onFleetEvent('fleet-1', {
+    const runs = useRunsStore()
+    runs.onFleetEvent('fleet-1', {
       type: 'fleet-started',
       mode: 'plan',
       hosts: [LABEL],
       concurrency: 4,
     })
-    workers.onFleetEvent('fleet-1', {
+    runs.onFleetEvent('fleet-1', {
       type: 'fleet-host-status',
       host: LABEL,
       state: 'running',
