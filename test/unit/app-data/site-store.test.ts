@@ -2,13 +2,12 @@ import { mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promise
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { SiteStore, SiteStoreError } from '../../../src-main/app-data/site-store'
+import { slugify } from '../../../src-main/app-data/slug'
 import {
   freshWizardProgress,
-  SiteStore,
-  SiteStoreError,
-  slugify,
   WizardProgressStore,
-} from '../../../src-main/app-data'
+} from '../../../src-main/app-data/wizard-progress'
 import { loadSiteFile } from '../../../src-main/engine/site-file'
 import { SiteError, type SiteInput } from '../../../src-main/engine/site'
 

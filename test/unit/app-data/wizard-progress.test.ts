@@ -2,7 +2,10 @@ import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promise
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { freshWizardProgress, WizardProgressStore } from '../../../src-main/app-data'
+import {
+  freshWizardProgress,
+  WizardProgressStore,
+} from '../../../src-main/app-data/wizard-progress'
 
 let base: string
 let store: WizardProgressStore
