@@ -1,5 +1,5 @@
 import { errorValue, type ErrorValue } from '../engine/errors'
-import type { FleetEvent } from '../engine/fleet'
+import type { FleetEvent, FleetHostResult } from '../engine/fleet'
 import type { HostFacts } from '../engine/remote/facts'
 import { printableDeep } from '../engine/printable'
 import { commandLine } from '../engine/remote/quote'
@@ -10,6 +10,7 @@ import type {
   ChangeView,
   ErrorView,
   FleetEventViewInput,
+  FleetHostResultView,
   Finding as FindingView,
   HostFactsView,
   PlanView,
@@ -61,7 +62,21 @@ export function runEventView(event: RunEvent): RunEventViewInput {
 
 export function fleetEventView(event: FleetEvent): FleetEventViewInput {
   if (event.type === 'fleet-host') return { ...event, event: runEventView(event.event) }
+  if (event.type === 'fleet-done')
+    return {
+      ...event,
+      summary: { ...event.summary, hosts: event.summary.hosts.map(fleetHostView) },
+    }
   return printableDeep(event)
+}
+
+/** One worker's result, its failure (if any) as the page shows errors; its run stays in main. */
+export function fleetHostView({
+  summary: _run,
+  failure,
+  ...host
+}: FleetHostResult): FleetHostResultView {
+  return printableDeep({ ...host, ...(failure ? { failure: errorViewOf(failure) } : {}) })
 }
 
 export function findingView(finding: Finding): FindingView {

@@ -3,7 +3,7 @@ import { proofOf } from '../engine/plan/step-values'
 import type { RunEvent, RunMode } from '../engine/run'
 import { verifyMirrorStep } from '../engine/steps/verify-mirror'
 import type { StageId, StageRecord } from '../ipc-contract'
-import { errorViewOf, findingView, planView, targetMatrixView } from './engine-views'
+import { errorViewOf, findingView, fleetHostView, planView, targetMatrixView } from './engine-views'
 import type { JobResult } from './jobs/job'
 
 /** A wizard stage's record as its run starts: what the page shows afterwards, filled in as it goes. */
@@ -67,7 +67,7 @@ export function finishStageRecord(
     record.fleet = {
       mode: fleet.mode,
       status: fleet.status,
-      hosts: fleet.hosts.map(({ summary: _run, ...host }) => host),
+      hosts: fleet.hosts.map(fleetHostView),
       plans,
     }
     const failed = fleet.hosts.filter((host) => host.state === 'failed')

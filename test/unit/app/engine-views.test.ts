@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest'
-import { changeView, errorView, runEventView } from '../../../src-main/app/engine-views'
-import { EngineError } from '../../../src-main/engine/errors'
+import {
+  changeView,
+  errorView,
+  fleetHostView,
+  runEventView,
+} from '../../../src-main/app/engine-views'
+import { EngineError, errorValue } from '../../../src-main/engine/errors'
 import { runEventViewSchema } from '../../../src-main/ipc-engine-schemas'
 
 describe('engine views', () => {
@@ -50,5 +55,26 @@ describe('engine views', () => {
       hint: 'apply again',
     })
     expect(errorView(new Error('plain'))).toEqual({ message: 'plain' })
+  })
+
+  it('keeps what to do about a failed worker, and leaves its run in main', () => {
+    const failure = new EngineError('No answer', { host: 'root@w:22', hint: 'check sshd' })
+    const view = fleetHostView({
+      host: 'root@w:22:/srv/ol',
+      state: 'failed',
+      changes: 0,
+      failure: errorValue(failure),
+      findings: [],
+      line: 'FAILED at "Connect": No answer (on root@w:22)',
+      summary: { runId: 'r', status: 'failed', steps: [], proofs: {} },
+    })
+    expect(view).toEqual({
+      host: 'root@w:22:/srv/ol',
+      state: 'failed',
+      changes: 0,
+      failure: { message: 'No answer (on root@w:22)', hint: 'check sshd' },
+      findings: [],
+      line: 'FAILED at "Connect": No answer (on root@w:22)',
+    })
   })
 })

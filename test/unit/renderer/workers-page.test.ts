@@ -114,6 +114,40 @@ describe('the Workers page', () => {
     expect(byTestId('apply-workers')).not.toBeNull()
   })
 
+  it('says what to do about a worker that failed, as the engine said it', async () => {
+    await showWorkersPage()
+    useRunsStore().onRunFinished(
+      stageRecord({
+        runId: 'fleet-2',
+        stage: 'workers',
+        mode: 'apply',
+        status: 'failed',
+        fleet: {
+          mode: 'apply',
+          status: 'failed',
+          hosts: [
+            {
+              host: LABEL,
+              state: 'failed',
+              changes: 0,
+              findings: [],
+              line: 'FAILED at "Connect": No answer (on root@10.0.0.21:22)',
+              failure: {
+                message: 'No answer (on root@10.0.0.21:22)',
+                hint: 'check that sshd runs on the worker and the port is open',
+              },
+            },
+          ],
+          plans: [],
+        },
+      }),
+    )
+    await flushPromises()
+    expect(byTestId('worker-hint')?.textContent).toContain(
+      'check that sshd runs on the worker and the port is open',
+    )
+  })
+
   it('reads the hosts one per line and says which line is wrong', async () => {
     const { wrapper, fake } = await showWorkersPage()
     ;(document.body.querySelector('.n-collapse-item__header-main') as HTMLElement).click()
