@@ -111,9 +111,9 @@ export const useRunsStore = defineStore('runs', () => {
     mode: RunMode,
     action: DashboardActionId | null = null,
   ): LiveRun {
-    const run: LiveRun = { ...newLiveRun(runId, mode), slot, action }
-    live.value[slot] = run
-    return run
+    live.value[slot] = { ...newLiveRun(runId, mode), slot, action }
+    // The reactive copy: what the pages watch.
+    return live.value[slot]
   }
 
   /**
