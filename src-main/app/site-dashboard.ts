@@ -236,13 +236,16 @@ export class SiteDashboard {
 }
 
 /**
- * What a plan was made for: the request without the typed host name, which confirms a removal
- * (checked before it runs) but changes nothing in what it would do.
+ * What a plan was made for: the request without what only confirms the plan on show, the typed
+ * host name of a removal (checked before it runs) and the digest of the update or prune the
+ * operator saw (checked when planning); neither changes what the plan would do.
  */
 function planKey(request: DashboardRequest): string {
-  const { confirmHost: _confirm, ...planned } = request as DashboardRequest & {
-    confirmHost?: unknown
-  }
+  const {
+    confirmHost: _confirm,
+    expectDigest: _digest,
+    ...planned
+  } = request as DashboardRequest & { confirmHost?: unknown; expectDigest?: unknown }
   return JSON.stringify(planned)
 }
 
