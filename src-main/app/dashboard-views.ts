@@ -9,7 +9,8 @@ import type {
 import type { ActionPlan } from '../engine/actions/site-action'
 import type { DashboardJob } from './dashboard-job'
 import { printableDeep } from '../engine/printable'
-import { changeView, findingView } from './engine-views'
+import { planFailure } from '../engine/run'
+import { changeView, errorViewOf, findingView } from './engine-views'
 import { pruneView, updatePlanView } from './audit-views'
 
 /*
@@ -26,8 +27,14 @@ export function scheduleStatusView(status: ScheduleStatus): ScheduleStatusView {
   return printableDeep(status)
 }
 
+/** Why the action could not be planned, as the engine said it (what, where, what to do). */
+function planErrorView(planned: ActionPlan | null): ErrorView | null {
+  const failure = planned ? planFailure(planned.plan).failure : undefined
+  return failure ? errorViewOf(failure) : null
+}
+
 export function actionPlanView(
-  job: DashboardJob,
+  job: Pick<DashboardJob, 'action' | 'title'>,
   host: string,
   planned: ActionPlan | null,
   error: ErrorView | null,
@@ -48,7 +55,7 @@ export function actionPlanView(
     changeCount: steps.reduce((count, step) => count + step.changes.length, 0),
     deletes: printableDeep(planned?.deletes ?? []),
     findings: (planned?.findings ?? []).map(findingView),
-    error: error ?? (planned?.error ? printableDeep({ message: planned.error }) : null),
+    error: error ?? planErrorView(planned),
     update: update ? updatePlanView(update) : null,
     prune: prune ? pruneView(prune) : null,
   }

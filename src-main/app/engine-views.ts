@@ -1,7 +1,7 @@
-import { describeError, EngineError, errorValue, type ErrorValue } from '../engine/errors'
-import type { FleetEvent } from '../engine/fleet'
+import { errorValue, type ErrorValue } from '../engine/errors'
+import type { FleetEvent, FleetHostResult } from '../engine/fleet'
 import type { HostFacts } from '../engine/remote/facts'
-import { printable, printableDeep } from '../engine/printable'
+import { printableDeep } from '../engine/printable'
 import { commandLine } from '../engine/remote/quote'
 import type { RunEvent } from '../engine/run'
 import type { TargetMatrix } from '../engine/verify/matrix-types'
@@ -10,6 +10,7 @@ import type {
   ChangeView,
   ErrorView,
   FleetEventViewInput,
+  FleetHostResultView,
   Finding as FindingView,
   HostFactsView,
   PlanView,
@@ -61,7 +62,21 @@ export function runEventView(event: RunEvent): RunEventViewInput {
 
 export function fleetEventView(event: FleetEvent): FleetEventViewInput {
   if (event.type === 'fleet-host') return { ...event, event: runEventView(event.event) }
+  if (event.type === 'fleet-done')
+    return {
+      ...event,
+      summary: { ...event.summary, hosts: event.summary.hosts.map(fleetHostView) },
+    }
   return printableDeep(event)
+}
+
+/** One worker's result, its failure (if any) as the page shows errors; its run stays in main. */
+export function fleetHostView({
+  summary: _run,
+  failure,
+  ...host
+}: FleetHostResult): FleetHostResultView {
+  return printableDeep({ ...host, ...(failure ? { failure: errorViewOf(failure) } : {}) })
 }
 
 export function findingView(finding: Finding): FindingView {
@@ -76,16 +91,6 @@ export function targetMatrixView(matrix: TargetMatrix): TargetMatrixView {
   return printableDeep(matrix)
 }
 
-const HINT_MARKER = '\n  What to do: '
-
-/** Splits the engine's described error ("what (on host)\n  What to do: hint") for the error panel. */
-export function errorViewOfText(shown: string): ErrorView {
-  const text = printable(shown)
-  const at = text.indexOf(HINT_MARKER)
-  if (at < 0) return { message: text }
-  return { message: text.slice(0, at), hint: text.slice(at + HINT_MARKER.length) }
-}
-
 /** An engine error value as the page shows it: where it happened is part of the message. */
 export function errorViewOf(value: ErrorValue): ErrorView {
   return printableDeep({
@@ -95,7 +100,7 @@ export function errorViewOf(value: ErrorValue): ErrorView {
   })
 }
 
+/** Any error as the page shows it: the engine's value (what, where, what to do), never text parsed back. */
 export function errorView(error: unknown): ErrorView {
-  if (error instanceof EngineError) return errorViewOf(errorValue(error))
-  return errorViewOfText(describeError(error))
+  return errorViewOf(errorValue(error))
 }

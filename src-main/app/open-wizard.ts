@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto'
 import { stat } from 'node:fs/promises'
-import type { HostPlan } from '../engine/plan/host-plan'
 import type { SiteStore } from '../app-data/site-store'
 import {
   freshWizardProgress,
@@ -9,6 +8,7 @@ import {
 } from './wizard-progress'
 import { EngineError } from '../engine/errors'
 import type { Site } from '#shared/site'
+import { ShownPlans } from './jobs/shown-plans'
 import { draftFromSite } from './site-draft'
 
 /** The setup the wizard works on: a saved site, or a draft not saved as a site yet. */
@@ -17,11 +17,8 @@ export interface OpenWizard {
   key: string
   siteId: string | null
   progress: WizardProgress
-  /**
-   * The plan each page shows now, by stage (workers: by host): what its apply executes. Kept in
-   * memory only: after a restart a page plans again before it changes anything.
-   */
-  shownPlans: Map<string, HostPlan | ReadonlyMap<string, HostPlan>>
+  /** The plan each page shows now, by stage (workers: by host): what its apply executes. */
+  shownPlans: ShownPlans
 }
 
 export interface WizardStores {
@@ -35,7 +32,7 @@ export function newWizard(): OpenWizard {
     key: `new-${randomBytes(5).toString('hex')}`,
     siteId: null,
     progress: freshWizardProgress(),
-    shownPlans: new Map(),
+    shownPlans: new ShownPlans(),
   }
 }
 
@@ -60,14 +57,14 @@ export async function openWizard(stores: WizardStores, id: string): Promise<Open
       key: id,
       siteId: id,
       progress: progress ?? progressFromSite(site as Site),
-      shownPlans: new Map(),
+      shownPlans: new ShownPlans(),
     }
   }
   if (!progress)
     throw new EngineError(`There is no saved site or setup named "${id}"`, {
       hint: 'go back to the list of sites and pick one from there',
     })
-  return { key: id, siteId: null, progress, shownPlans: new Map() }
+  return { key: id, siteId: null, progress, shownPlans: new ShownPlans() }
 }
 
 /**
@@ -88,7 +85,7 @@ export async function interruptedWizard(stores: WizardStores): Promise<OpenWizar
       key,
       siteId: (await isSavedSite(stores.sites, key)) ? key : null,
       progress,
-      shownPlans: new Map(),
+      shownPlans: new ShownPlans(),
     }
   }
   return found

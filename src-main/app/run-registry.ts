@@ -1,23 +1,12 @@
-import type { RunStartOutcome } from '#shared/ipc/contract'
 import { randomUUID } from 'node:crypto'
-import type { DashboardActionId, RunMode, StageId } from '#shared/ipc/contract'
-
-/** What a run is, for the page (reattaching after a reload) and for refusals. */
-export type RunInfo =
-  | { kind: 'wizard'; wizardKey: string; stage: StageId; mode: RunMode; startedAt: string }
-  | {
-      kind: 'dashboard'
-      siteId: string
-      action: DashboardActionId
-      title: string
-      startedAt: string
-    }
+import type { ErrorView } from '#shared/ipc/contract'
+import type { JobInfo } from './jobs/job'
 
 export interface RegisteredRun {
   runId: string
   /** One run at a time per lock: a host's label, or all the worker hosts. */
   lock: string
-  info: RunInfo
+  info: JobInfo
   controller: AbortController
   done: Promise<void>
 }
@@ -44,7 +33,7 @@ export class RunRegistry {
    */
   start<R>(
     lock: string,
-    info: RunInfo,
+    info: JobInfo,
     execute: (runId: string, signal: AbortSignal) => Promise<R>,
     finished: (result: R) => Promise<void> | void,
     runId: string = randomUUID(),
@@ -87,12 +76,16 @@ export class RunRegistry {
 }
 
 /** "A mirror run", "A sync-now run": for the refusal when a host is busy. */
-export function describeRun(info: RunInfo): string {
+export function describeRun(info: JobInfo): string {
   return info.kind === 'wizard' ? `A ${info.stage} run` : `A “${info.title}” run`
 }
 
 /** The answer to a run asked for while another holds its lock. */
-export function busyRefusal(busy: RunInfo, lock: string, hint: string): RunStartOutcome {
+export function busyRefusal(
+  busy: JobInfo,
+  lock: string,
+  hint: string,
+): { kind: 'refused'; error: ErrorView } {
   return {
     kind: 'refused',
     error: { message: `${describeRun(busy)} is already under way on ${lock}.`, hint },

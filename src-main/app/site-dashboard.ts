@@ -1,41 +1,42 @@
-import type { HistoryStore } from '../app-data/history-store'
+import { randomUUID } from 'node:crypto'
 import { redactDeep, type Redact } from '../app-data/redact'
 import type { SiteStore } from '../app-data/site-store'
+import { actionPlanOf, type ActionPlan } from '../engine/actions/site-action'
+import { auditMirror } from '../engine/audit/audit-mirror'
 import { EngineError } from '../engine/errors'
 import type { Connect } from '../engine/fleet'
 import { siteHealth } from '../engine/health/site-health'
 import { commandLine } from '../engine/remote/quote'
+import type { RunMode } from '../engine/run'
 import { readScheduleStatus } from '../engine/schedule/schedule-status'
 import type { Site, SshTarget } from '#shared/site'
 import type { RemoteHost } from '../engine/ssh/remote-host'
-import { auditMirror } from '../engine/audit/audit-mirror'
-import { auditReportView } from './audit-views'
 import type {
   ActionPlanView,
-  AuditReportView,
   ActiveDashboardRun,
+  AuditReportView,
   DashboardRequest,
   DashboardRunRecord,
   DashboardSiteView,
-  ErrorView,
   RunStartOutcome,
   ScheduleStatusView,
   SessionEventInput,
   SiteHealthView,
 } from '#shared/ipc/contract'
-import { applyAction, planAction, type ActionPlan } from '../engine/actions/site-action'
-import type { HostPlan } from '../engine/plan/host-plan'
+import { auditReportView } from './audit-views'
 import { dashboardJob, type DashboardJob } from './dashboard-job'
 import { actionPlanView, scheduleStatusView, siteHealthView } from './dashboard-views'
-import { errorView, errorViewOf, runEventView } from './engine-views'
-import type { RunRegistry } from './run-registry'
-import { busyRefusal } from './run-registry'
+import { errorViewOf, runEventView } from './engine-views'
+import type { HostJob, JobInfo, JobResult } from './jobs/job'
+import { invalidRequest, type JobRunner } from './jobs/job-runner'
+import { ShownPlans } from './jobs/shown-plans'
 import { hostLabel } from './site-draft'
 
 export interface SiteDashboardDeps {
   sites: SiteStore
-  history: HistoryStore
-  registry: RunRegistry
+  runner: JobRunner
+  /** Refuses unless the site is the open one (its connection is the session's). */
+  requireOpen(siteId: string): Promise<void>
   /** The session's open connection to a host, if there is one. */
   connected(target: SshTarget): RemoteHost | undefined
   /** Opens a connection with the held secrets, trusting only keys already trusted. */
@@ -60,29 +61,34 @@ const ACTION_TITLES: Record<DashboardRequest['action'], string> = {
   prune: 'Prune releases no longer pinned',
 }
 
+type SiteRequest = { siteId: string }
+type DashboardInfo = Extract<JobInfo, { kind: 'dashboard' }>
+type ActionRequest = { siteId: string; request: DashboardRequest }
+
 /**
  * A saved site's dashboard, Electron-free: the picture's health, the schedule, and the actions,
- * each planned first (touching nothing) and then applied as a run the page follows live. Every
- * plan and every run is recorded in the activity history.
+ * each a job of the session's runner, planned first (touching nothing) and then applied as a run
+ * the page follows live.
  */
 export class SiteDashboard {
-  /** The plan each site's page shows now, per action request: what "apply" executes. */
-  private readonly shownPlans = new Map<string, { request: string; plan: HostPlan }>()
+  /** The plan each site's page shows now (for the request it was made for): what "apply" executes. */
+  private readonly shownPlans = new ShownPlans()
 
   constructor(private readonly deps: SiteDashboardDeps) {}
 
-  async site(siteId: string): Promise<DashboardSiteView> {
+  async site({ siteId }: SiteRequest): Promise<DashboardSiteView> {
+    const site = await this.load(siteId)
     const file = this.deps.sites.fileOf(siteId)
     return {
       id: siteId,
       file,
-      site: await this.load(siteId),
+      site,
       cliCommand: commandLine(['pip-mirror', 'apply', '--site', file]),
     }
   }
 
   /** Every host of the site; one that cannot be reached is a red dot with the reason. */
-  async health(siteId: string): Promise<SiteHealthView> {
+  async health({ siteId }: SiteRequest): Promise<SiteHealthView> {
     const site = await this.load(siteId)
     const mirror = this.deps.connected(site.mirror.ssh)
     const mirrorLabel = hostLabel(site.mirror.ssh)
@@ -98,190 +104,124 @@ export class SiteDashboard {
   }
 
   /** What the mirror serves, checked (reads only): hashes, yanks, licences, advisories. */
-  async audit(siteId: string): Promise<AuditReportView> {
+  async audit({ siteId }: SiteRequest): Promise<AuditReportView> {
     const site = await this.load(siteId)
     const report = await auditMirror(this.requireHost(site), site)
     return redactDeep(auditReportView(report), this.deps.redact())
   }
 
-  async scheduleStatus(siteId: string): Promise<ScheduleStatusView> {
+  async scheduleStatus({ siteId }: SiteRequest): Promise<ScheduleStatusView> {
     const site = await this.load(siteId)
     const status = await readScheduleStatus(this.requireHost(site), site)
     return redactDeep(scheduleStatusView(status), this.deps.redact())
   }
 
   /** What the action would do; a request that cannot be planned comes back with its error. */
-  async plan(siteId: string, request: DashboardRequest): Promise<ActionPlanView> {
+  async plan({ siteId, request }: ActionRequest): Promise<ActionPlanView> {
     const site = await this.load(siteId)
     const host = this.requireHost(site)
-    let job: DashboardJob
+    let action: DashboardJob
     try {
-      job = dashboardJob(site, request)
+      action = dashboardJob(site, request)
     } catch (error) {
-      const placeholder = {
-        action: request.action,
-        title: ACTION_TITLES[request.action],
-        site,
-        steps: [],
-      }
+      const placeholder = { action: request.action, title: ACTION_TITLES[request.action] }
       return actionPlanView(placeholder, host.label, null, invalidRequest(error))
     }
-    const recording = this.deps.history.record({
-      face: 'dashboard',
-      action: job.action,
-      host: host.label,
-      site: siteId,
-    })
-    let planned: ActionPlan | null = null
-    let failure: ErrorView | null = null
-    try {
-      planned = await planAction(
-        host,
-        { ...job, id: job.action },
-        {
-          emit: (event) => recording.emit(event),
-        },
-      )
-      if (!planned.error)
-        this.shownPlans.set(siteId, { request: planKey(request), plan: planned.plan })
-    } catch (error) {
-      failure = errorView(error)
-    }
-    await recording
-      .finish(failure ? { status: 'failed', error: failure.message } : {})
-      .catch((error: unknown) => console.error('Could not record the plan:', error))
-    return redactDeep(actionPlanView(job, host.label, planned, failure), this.deps.redact())
+    const job = this.job(siteId, host, action, request, 'plan', randomUUID())
+    const started = this.deps.runner.start(job, 'plan', undefined, job.runId)
+    if (started.kind === 'refused') return actionPlanView(action, host.label, null, started.error)
+    const result = await started.done
+    const plan = result.summary?.plan
+    const planned: ActionPlan | null = plan
+      ? actionPlanOf({ ...action, id: action.action }, plan)
+      : null
+    const failure = !planned && result.error ? errorViewOf(result.error) : null
+    return redactDeep(actionPlanView(action, host.label, planned, failure), this.deps.redact())
   }
 
   /** Starts the action as a run; its events go to the page, then `dashboard-finished`. */
-  async apply(siteId: string, request: DashboardRequest): Promise<RunStartOutcome> {
+  async apply({ siteId, request }: ActionRequest): Promise<RunStartOutcome> {
+    await this.deps.requireOpen(siteId)
     let host: RemoteHost
-    let job: DashboardJob
+    let action: DashboardJob
     try {
       const site = await this.load(siteId)
       host = this.requireHost(site)
-      job = dashboardJob(site, request)
-      job.precondition?.()
+      action = dashboardJob(site, request)
     } catch (error) {
       return { kind: 'refused', error: invalidRequest(error) }
     }
-    const shown = this.shownPlans.get(siteId)
-    if (!shown || shown.request !== planKey(request))
-      return {
-        kind: 'refused',
-        error: {
-          message: 'This action has no plan on the page yet: nothing was run',
-          hint: 'plan it, read what it will change, then apply that plan',
-          code: 'no-plan',
-        },
-      }
-    this.shownPlans.delete(siteId)
-    const plan = shown.plan
-    const info = {
-      kind: 'dashboard' as const,
-      siteId,
-      action: job.action,
-      title: job.title,
-      startedAt: new Date().toISOString(),
-    }
-    const started = this.deps.registry.start(
-      host.label,
-      info,
-      (runId, signal) => this.execute({ runId, ...info }, host, job, plan, signal),
-      (record) => this.deps.send({ kind: 'dashboard-finished', record }),
+    const runId = randomUUID()
+    const job = this.job(siteId, host, action, request, 'apply', runId)
+    const started = this.deps.runner.start(
+      job,
+      'apply',
+      (result) =>
+        this.deps.send({ kind: 'dashboard-finished', record: runRecord(job.info, result) }),
+      runId,
     )
-    if ('busy' in started)
-      return busyRefusal(
-        started.busy.info,
-        host.label,
-        'wait for it to finish (or stop following it), then try again',
-      )
-    return { kind: 'started', runId: started.runId }
+    return started.kind === 'started' ? { kind: 'started', runId: started.runId } : started
   }
 
   /** The action under way, for a page that reloads in the middle of it. */
   activeRun(): ActiveDashboardRun | null {
-    for (const run of this.deps.registry.all())
-      if (run.info.kind === 'dashboard') {
-        const { kind: _kind, ...info } = run.info
-        return { runId: run.runId, ...info }
+    for (const { runId, info } of this.deps.runner.running())
+      if (info.kind === 'dashboard' && info.mode === 'apply') {
+        const { siteId, action, title, startedAt } = info
+        return { runId, siteId, action, title, startedAt }
       }
     return null
   }
 
-  private async execute(
-    base: ActiveDashboardRun,
+  /** A dashboard action as a job: the page follows an apply live; a plan is its answer. */
+  private job(
+    siteId: string,
     host: RemoteHost,
-    job: DashboardJob,
-    plan: HostPlan,
-    signal: AbortSignal,
-  ): Promise<DashboardRunRecord> {
-    const recording = this.deps.history.record({
-      face: 'dashboard',
-      action: job.action,
-      host: host.label,
-      site: base.siteId,
-    })
-    let outcome: Pick<DashboardRunRecord, 'status' | 'error' | 'steps'>
-    try {
-      const { summary } = await applyAction(
-        host,
-        { ...job, id: job.action },
-        {
-          plan,
-          emit: (event) => {
-            recording.emit(event)
-            this.deps.send({
-              kind: 'dashboard-event',
-              runId: base.runId,
-              siteId: base.siteId,
-              event: runEventView(event),
-            })
-          },
-          signal,
-        },
-      )
-      outcome = {
-        status: summary.status,
-        error: summary.failure ? errorViewOf(summary.failure) : null,
-        steps: summary.steps.filter((step) => step.status !== 'skipped'),
-      }
-      if (
-        job.action === 'add-packages' &&
-        (summary.status === 'ok' || summary.status === 'changed')
-      )
-        await this.saveSite(base.siteId, job.site)
-    } catch (error) {
-      outcome = {
-        status: signal.aborted ? 'cancelled' : 'failed',
-        error: errorView(error),
-        steps: [],
-      }
-    }
-    const recorded = await recording
-      .finish(
-        outcome.status === 'failed' || outcome.status === 'cancelled'
-          ? { status: outcome.status, error: outcome.error?.message ?? null }
-          : {},
-      )
-      .catch((error: unknown) => {
-        console.error('Could not record the run:', error)
-        return null
-      })
+    action: DashboardJob,
+    request: DashboardRequest,
+    mode: RunMode,
+    runId: string,
+  ): HostJob & { info: DashboardInfo; runId: string } {
+    const { action: id, title, site, steps, from, to, precondition } = action
+    const startedAt = new Date().toISOString()
+    const info = { kind: 'dashboard', siteId, action: id, title, mode, startedAt } as const
     return {
-      ...base,
-      ...outcome,
-      finishedAt: new Date().toISOString(),
-      historyId: recorded?.id ?? null,
+      kind: 'host',
+      runId,
+      info,
+      site,
+      host,
+      steps,
+      from,
+      to,
+      precondition,
+      history: { face: 'dashboard', action: id, site: siteId },
+      shown: { plans: this.shownPlans, key: siteId, request: planKey(request) },
+      unplanned: 'refuse',
+      stream: (event) => {
+        if (mode === 'apply')
+          this.deps.send({
+            kind: 'dashboard-event',
+            runId,
+            siteId,
+            event: runEventView(event),
+          })
+      },
+      // Adding packages changes the saved site once they are mirrored: the session follows.
+      after: async (run, result) => {
+        if (id === 'add-packages' && run.mode === 'apply' && succeeded(result))
+          await this.saveSite(siteId, site)
+      },
     }
   }
-
   private async saveSite(siteId: string, site: Site): Promise<void> {
     await this.deps.sites.save(site, { id: siteId })
     await this.deps.siteChanged(siteId, site)
   }
 
-  private load(siteId: string): Promise<Site> {
+  /** Requests name their site: it must be the open one (its connection is the session's). */
+  private async load(siteId: string): Promise<Site> {
+    await this.deps.requireOpen(siteId)
     return this.deps.sites.load(siteId)
   }
 
@@ -296,12 +236,9 @@ export class SiteDashboard {
 }
 
 /**
- * What a plan was made for: the request without the typed host name, which confirms a removal
- * (checked before it runs) but changes nothing in what it would do.
- */
-/**
- * What a plan is for: the request without what only the apply adds (the typed host name, the
- * digest of the pin diff or the deletions the page showed, which the plan on show already fixes).
+ * What a plan was made for: the request without what only confirms the plan on show, the typed
+ * host name of a removal (checked before it runs) and the digest of the update or prune the
+ * operator saw (checked when planning); neither changes what the plan would do.
  */
 function planKey(request: DashboardRequest): string {
   const {
@@ -312,8 +249,22 @@ function planKey(request: DashboardRequest): string {
   return JSON.stringify(planned)
 }
 
-/** A request the engine refused before touching anything: the message names the field. */
-function invalidRequest(error: unknown): ErrorView {
-  const view = errorView(error)
-  return view.hint ? view : { ...view, hint: 'correct what the message names, then try again' }
+const succeeded = (result: JobResult): boolean =>
+  result.status === 'ok' || result.status === 'changed'
+
+/** How an applied action ended, for the page. */
+function runRecord(info: DashboardInfo, result: JobResult): DashboardRunRecord {
+  const { siteId, action, title, startedAt } = info
+  return {
+    runId: result.runId,
+    siteId,
+    action,
+    title,
+    startedAt,
+    status: result.status,
+    error: result.error ? errorViewOf(result.error) : null,
+    steps: (result.summary?.steps ?? []).filter((step) => step.status !== 'skipped'),
+    finishedAt: new Date().toISOString(),
+    historyId: result.historyId,
+  }
 }

@@ -12,7 +12,7 @@ export interface StageSteps {
 
 const mirrorSlice = (from: string, to = from): StageSteps => ({ steps: MIRROR_STEPS, from, to })
 
-/** The stages that run on the mirror host (workers run as a fleet: workers-runner.ts). */
+/** The stages that run on the mirror host (the workers run as a fleet: jobs/workers-job.ts). */
 export type HostStageId = Exclude<StageId, 'workers'>
 
 export const STAGE_STEPS: Record<HostStageId, StageSteps> = {

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { errorView } from '../app/engine-views'
 import { isInvokeChannel } from '#shared/ipc/channels'
 import {
   invokeContract,
@@ -46,11 +47,11 @@ async function dispatchKnownChannel<C extends InvokeChannel>(
   try {
     response = await handler(parsedRequest.data as InvokeRequest<C>)
   } catch (error) {
-    return failure(
-      'handler-failed',
-      channel,
-      error instanceof Error ? error.message : String(error),
-    )
+    const { message, hint, code } = errorView(error)
+    return failure('handler-failed', channel, message, {
+      ...(hint ? { hint } : {}),
+      ...(code ? { errorCode: code } : {}),
+    })
   }
   // Parsing also drops any field the contract does not name, so nothing extra reaches the page.
   const parsedResponse = spec.response.safeParse(response)
@@ -64,8 +65,9 @@ function failure(
   code: IpcFailure['code'],
   channel: string,
   message: string,
+  said: Pick<IpcFailure, 'hint' | 'errorCode'> = {},
 ): { ok: false; error: IpcFailure } {
-  return { ok: false, error: { code, channel, message } }
+  return { ok: false, error: { code, channel, message, ...said } }
 }
 
 function describeIssues(error: z.ZodError): string {

@@ -1,7 +1,12 @@
 import type { AppSession } from '../app/app-session'
-import { historyRunView, historySummaryView } from '../app/history-views'
 import { printableDeep } from '../engine/printable'
-import type { EmitEvent, InvokeHandlers } from '#shared/ipc/contract'
+import type {
+  EmitEvent,
+  InvokeChannel,
+  InvokeHandlers,
+  InvokeRequest,
+  InvokeResponse,
+} from '#shared/ipc/contract'
 
 /** What the handlers need from the outside world; Electron fills it in main.ts, tests fill it in directly. */
 export interface HandlerDeps {
@@ -21,9 +26,63 @@ export interface HandlerDeps {
   writeClipboard?: (text: string) => void
 }
 
+/** The parts of the session a channel can be answered by: the session itself, or one of its parts. */
+type SessionParts = { session: AppSession } & Pick<
+  AppSession,
+  'wizard' | 'connections' | 'stages' | 'runner' | 'dashboard' | 'sites'
+>
+
+/** The methods of `T` that answer channel `C`: they take its request and give its response. */
+type Answering<T, C extends InvokeChannel> = {
+  [K in keyof T]: T[K] extends (
+    request: InvokeRequest<C>,
+  ) => InvokeResponse<C> | Promise<InvokeResponse<C>>
+    ? K
+    : never
+}[keyof T]
+
+type Route<C extends InvokeChannel> = {
+  [P in keyof SessionParts]: readonly [P, Answering<SessionParts[P], C>]
+}[keyof SessionParts]
+
+/**
+ * The channels the session answers as they are: which part, which method. The compiler checks
+ * that each method takes the channel's (validated) request and gives its response.
+ */
+const SESSION_ROUTES = {
+  'session:restore': ['session', 'snapshot'],
+  'site:open': ['session', 'openSite'],
+  'sites:forget': ['session', 'forgetSite'],
+  'wizard:save-progress': ['wizard', 'saveWizard'],
+  'site:update': ['wizard', 'updateSite'],
+  'export:script': ['wizard', 'exportScript'],
+  'ssh:config-hosts': ['connections', 'sshConfigHosts'],
+  'host:connect': ['connections', 'connect'],
+  'host:trust': ['connections', 'trust'],
+  'host:reconnect': ['connections', 'reconnect'],
+  'host:disconnect': ['connections', 'disconnect'],
+  'worker:add': ['connections', 'addWorker'],
+  'worker:trust': ['connections', 'trustWorker'],
+  'worker:remove': ['connections', 'removeWorker'],
+  'run:start': ['stages', 'startRun'],
+  'sync:cancel': ['stages', 'cancelSync'],
+  'run:stop': ['runner', 'stop'],
+  'sites:list': ['sites', 'list'],
+  'dashboard:site': ['dashboard', 'site'],
+  'dashboard:health': ['dashboard', 'health'],
+  'dashboard:plan': ['dashboard', 'plan'],
+  'dashboard:apply': ['dashboard', 'apply'],
+  'dashboard:audit': ['dashboard', 'audit'],
+  'schedule:status': ['dashboard', 'scheduleStatus'],
+} as const satisfies { [C in InvokeChannel]?: Route<C> }
+
+type RoutedChannel = keyof typeof SESSION_ROUTES
+
 /**
  * The main-process side of every invoke channel. Electron-free, so the end-to-end harness runs
- * this very table under plain Node. Requests arrive already validated (see dispatch.ts).
+ * this very table under plain Node. Requests arrive already validated (see dispatch.ts). The
+ * session's channels are generated from SESSION_ROUTES; the ones below them involve the
+ * operator's own machine (dialogs, the clipboard) or make host text printable.
  */
 export function createHandlers(deps: HandlerDeps): InvokeHandlers {
   const session = (): AppSession => {
@@ -34,34 +93,20 @@ export function createHandlers(deps: HandlerDeps): InvokeHandlers {
     if (!deps.saveTextFile) throw new Error('Saving files is not available here.')
     return deps.saveTextFile(name, text, title)
   }
-  const openSite = async (siteId: string): Promise<AppSession> => {
-    await session().requireOpenSite(siteId)
-    return session()
+  const routed: Partial<Record<RoutedChannel, (request: unknown) => Promise<unknown>>> = {}
+  for (const [channel, [part, method]] of Object.entries(SESSION_ROUTES)) {
+    routed[channel as RoutedChannel] = async (request) => {
+      const answering = part === 'session' ? session() : session()[part]
+      // The table's type proved the method fits the channel; the loop cannot follow it.
+      const answer = (answering as unknown as Record<string, (request: unknown) => unknown>)[method]
+      return answer?.call(answering, request)
+    }
   }
-  return {
+  const others: Omit<InvokeHandlers, RoutedChannel> = {
     'app:version': async () => deps.appVersion,
-    'engine:ping': async ({ text }) => {
-      deps.emit('engine:event', { kind: 'log', level: 'info', message: `ping: ${text}` })
-      return { echoed: text }
-    },
-    'session:restore': () => session().snapshot(),
-    'wizard:save-progress': ({ step, completed }) => session().saveWizard(step, completed),
-    'site:update': (patch) => session().updateSite(patch),
-    'ssh:config-hosts': () => session().sshConfigHosts(),
     'dialog:pick-key-file': async () => ({ path: (await deps.pickKeyFile?.()) ?? null }),
-    'host:connect': ({ target, secrets, remember }) => session().connect(target, secrets, remember),
-    'host:trust': ({ fingerprint }) => session().trust(fingerprint),
-    'host:reconnect': () => session().reconnect(),
-    'host:disconnect': () => session().disconnect(),
-    'worker:add': ({ worker, secrets, remember }) => session().addWorker(worker, secrets, remember),
-    'worker:trust': ({ fingerprint }) => session().trustWorker(fingerprint),
-    'worker:remove': ({ label }) => session().removeWorker(label),
-    'run:start': ({ stage, mode }) => session().startRun(stage, mode),
-    'run:stop': async ({ runId }) => session().stopRun(runId),
-    'sync:cancel': () => session().cancelSync(),
-    'export:script': () => session().exportScript(),
     'export:save-script': async () => {
-      const { text, fileName } = await session().exportScript()
+      const { text, fileName } = session().wizard.exportScript()
       return { savedTo: await saveFile(fileName, text, 'Export as shell script') }
     },
     'clipboard:write-text': async ({ text }) => {
@@ -69,8 +114,6 @@ export function createHandlers(deps: HandlerDeps): InvokeHandlers {
       deps.writeClipboard(text)
       return null
     },
-    'sites:list': () => session().sites.list(),
-    'site:open': ({ siteId }) => session().openSite(siteId),
     'sites:import': async () => {
       const path = await deps.pickSiteFile?.()
       return path ? session().sites.import(path) : { site: null, review: null }
@@ -82,24 +125,11 @@ export function createHandlers(deps: HandlerDeps): InvokeHandlers {
       const { text, fileName } = await session().sites.exportText(siteId)
       return { savedTo: await saveFile(fileName, text, 'Export the site') }
     },
-    'sites:forget': ({ siteId }) => session().forgetSite(siteId),
-    'dashboard:site': async ({ siteId }) => (await openSite(siteId)).dashboard.site(siteId),
-    'dashboard:health': async ({ siteId }) => (await openSite(siteId)).dashboard.health(siteId),
-    'dashboard:plan': async ({ siteId, request }) =>
-      (await openSite(siteId)).dashboard.plan(siteId, request),
-    'dashboard:apply': async ({ siteId, request }) =>
-      (await openSite(siteId)).dashboard.apply(siteId, request),
-    'dashboard:audit': async ({ siteId }) => (await openSite(siteId)).dashboard.audit(siteId),
-    'schedule:status': async ({ siteId }) =>
-      (await openSite(siteId)).dashboard.scheduleStatus(siteId),
     // Recorded host output is shown printable only (see engine/printable.ts).
     'history:list': async (query) => ({
-      runs: printableDeep((await session().history.list(query)).map(historySummaryView)),
+      runs: printableDeep(await session().history.list(query)),
     }),
-    'history:get': async ({ id }) => {
-      const run = await session().history.get(id)
-      return printableDeep(run && historyRunView(run))
-    },
+    'history:get': async ({ id }) => printableDeep(await session().history.get(id)),
     'history:export': async ({ ids, format }) => {
       const text = await session().history.exportText(ids, format)
       const stamp = new Date().toISOString().replace(/[:.]/g, '-')
@@ -107,4 +137,5 @@ export function createHandlers(deps: HandlerDeps): InvokeHandlers {
       return { savedTo: await saveFile(name, text, 'Export the activity history') }
     },
   }
+  return { ...(routed as Pick<InvokeHandlers, RoutedChannel>), ...others }
 }

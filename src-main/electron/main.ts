@@ -48,10 +48,10 @@ const emitToWindow: EmitEvent = (channel, payload) => {
   if (mainWindow && !mainWindow.isDestroyed()) mainWindow.webContents.send(channel, payload)
 }
 
-function start(): void {
+async function start(): Promise<void> {
   protocol.handle(APP_SCHEME, appProtocolHandler(rendererDir))
   const dataDir = app.getPath('userData')
-  session = new AppSession({
+  session = await AppSession.open({
     dataDir,
     emit: (event) => emitToWindow('session:event', event),
     secrets: new EncryptedFileSecretStore(join(dataDir, 'secrets.json'), safeStorageEncryptor),
@@ -91,8 +91,11 @@ if (!app.requestSingleInstanceLock()) {
   app.on('activate', () => {
     if (mainWindow === null && app.isReady()) openMainWindow()
   })
-  app.whenReady().then(start, (error: unknown) => {
-    console.error('Electron failed to start:', error)
-    app.exit(1)
-  })
+  app
+    .whenReady()
+    .then(start)
+    .catch((error: unknown) => {
+      console.error('Electron failed to start:', error)
+      app.exit(1)
+    })
 }

@@ -23,16 +23,19 @@ export class EngineError extends Error {
 
   /** The full text for a person: what, where, and what to do next. */
   describe(): string {
-    const where = this.details.host ? ` (on ${this.details.host})` : ''
-    const next = this.details.hint ? `\n  What to do: ${this.details.hint}` : ''
-    return `${this.message}${where}${next}`
+    return describeErrorValue(errorValue(this))
   }
 }
 
+/** An error value as one text for a terminal or a log: what, where, and what to do next. */
+export function describeErrorValue(value: ErrorValue): string {
+  const where = value.host ? ` (on ${value.host})` : ''
+  const next = value.hint ? `\n  What to do: ${value.hint}` : ''
+  return `${value.message}${where}${next}`
+}
+
 export function describeError(error: unknown): string {
-  if (error instanceof EngineError) return error.describe()
-  if (error instanceof Error) return error.message
-  return String(error)
+  return describeErrorValue(errorValue(error))
 }
 
 export function errorValue(error: unknown): ErrorValue {

@@ -1,4 +1,4 @@
-import { describeError } from './errors'
+import { describeError, errorValue, type ErrorValue } from './errors'
 import { applyHostPlan } from './plan/apply-host'
 import type { HostPlan } from './plan/host-plan'
 import { runSteps, type RunEvent, type RunMode, type RunSummary } from './run'
@@ -37,6 +37,8 @@ export interface FleetHostResult {
   /** The failed step's title, for people. */
   failedTitle?: string
   error?: string
+  /** The same error as a value: what failed, where, and what to do. */
+  failure?: ErrorValue
   findings: Finding[]
   /** The status line the host ended with. */
   line: string
@@ -170,6 +172,7 @@ async function runJob(
       failedStep: 'connect',
       failedTitle: 'Connect',
       error: describeError(error),
+      failure: errorValue(error),
       findings,
     }
   }
@@ -195,6 +198,7 @@ async function runJob(
       state: 'failed',
       changes: 0,
       error: describeError(error),
+      failure: errorValue(error),
       findings,
     }
   } finally {
@@ -213,6 +217,7 @@ async function runJob(
         }
       : {}),
     ...(summary.error ? { error: summary.error } : {}),
+    ...(summary.failure ? { failure: summary.failure } : {}),
     findings,
     summary,
   }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto'
-import { describeError, errorValue, type ErrorValue } from './errors'
+import { describeError, describeErrorValue, errorValue, type ErrorValue } from './errors'
 import type { Change } from './plan/change'
 import type { HostPlan } from './plan/host-plan'
 import { applyHostPlan } from './plan/apply-host'
@@ -70,13 +70,7 @@ export function planSummary(runId: string, plan: HostPlan): RunSummary {
             : 'not run',
       changes: planned.get(step.id)?.changes.length ?? 0,
     })),
-    ...(plan.error
-      ? {
-          failedStep: plan.error.step,
-          error: plan.error.message,
-          failure: { message: plan.error.message, host: plan.host },
-        }
-      : {}),
+    ...(plan.error ? { failedStep: plan.error.step, ...planFailure(plan) } : {}),
     plan,
     proofs: {},
   }
@@ -122,11 +116,18 @@ export async function runSteps(
   })
   if (plan.error) {
     const summary = planSummary(runId, plan)
-    emit({ type: 'step-failed', step: plan.error.step, message: plan.error.message })
+    emit({ type: 'step-failed', step: plan.error.step, message: summary.error ?? '' })
     emit({ type: 'run-done', runId, status: 'failed', failedStep: plan.error.step })
     return summary
   }
   return applyHostPlan(plan, steps, host, site, { signal, runId, announced: true }, emit)
+}
+
+/** Why a plan could not be made, as text and as a value (the host is the plan's when unnamed). */
+export function planFailure(plan: HostPlan): Pick<RunSummary, 'error' | 'failure'> {
+  if (!plan.error) return {}
+  const { step: _step, ...value } = plan.error
+  return { error: describeErrorValue(value), failure: { ...value, host: value.host ?? plan.host } }
 }
 
 export function failedStepOf(summary: Pick<RunSummary, 'failedStep'>): { failedStep?: string } {

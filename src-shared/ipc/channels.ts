@@ -5,7 +5,6 @@
  */
 export const INVOKE_CHANNELS = [
   'app:version',
-  'engine:ping',
   'session:restore',
   'wizard:save-progress',
   'site:update',
@@ -40,7 +39,7 @@ export const INVOKE_CHANNELS = [
   'history:get',
   'history:export',
 ] as const
-export const EVENT_CHANNELS = ['engine:event', 'session:event'] as const
+export const EVENT_CHANNELS = ['session:event'] as const
 
 export type InvokeChannel = (typeof INVOKE_CHANNELS)[number]
 export type EventChannel = (typeof EVENT_CHANNELS)[number]

@@ -58,10 +58,6 @@ export const invokeContract = {
     request: z.undefined(),
     response: z.string(),
   },
-  'engine:ping': {
-    request: z.strictObject({ text: z.string().max(10_000) }),
-    response: z.object({ echoed: z.string() }),
-  },
   /** Everything the page needs to show where the operator was, after a start or a reload. */
   'session:restore': { request: z.undefined(), response: sessionSnapshotSchema },
   'wizard:save-progress': {
@@ -223,14 +219,7 @@ export const invokeContract = {
   },
 } as const satisfies Record<InvokeChannel, InvokeSpec>
 
-export const engineEventSchema = z.object({
-  kind: z.literal('log'),
-  level: z.enum(['info', 'warn', 'error']),
-  message: z.string(),
-})
-
 export const eventContract = {
-  'engine:event': engineEventSchema,
   'session:event': sessionEventSchema,
 } as const satisfies Record<EventChannel, z.ZodType>
 
@@ -243,7 +232,6 @@ export type InvokeRequestInput<C extends InvokeChannel> = z.input<RequestSchema<
 export type InvokeRequest<C extends InvokeChannel> = z.output<RequestSchema<C>>
 export type InvokeResponse<C extends InvokeChannel> = z.output<ResponseSchema<C>>
 export type EventPayload<C extends EventChannel> = z.output<(typeof eventContract)[C]>
-export type EngineEvent = EventPayload<'engine:event'>
 
 /** Channels without a request take no argument; all others take exactly one. */
 export type InvokeArgs<C extends InvokeChannel> =
@@ -254,11 +242,16 @@ export type InvokeArgs<C extends InvokeChannel> =
 export type IpcFailureCode =
   'unknown-channel' | 'forbidden-sender' | 'invalid-request' | 'invalid-response' | 'handler-failed'
 
-/** Failures travel as data: Electron would flatten a thrown error into one prefixed string. */
+/**
+ * Failures travel as data: Electron would flatten a thrown error into one prefixed string. A
+ * handler's error keeps what the engine said to do next (`hint`) and the engine's own code.
+ */
 export interface IpcFailure {
   code: IpcFailureCode
   channel: string
   message: string
+  hint?: string
+  errorCode?: string
 }
 
 export type InvokeResult<C extends InvokeChannel> =

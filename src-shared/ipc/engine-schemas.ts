@@ -135,6 +135,8 @@ export const fleetHostResultSchema = z.object({
   failedStep: shortText.optional(),
   failedTitle: shortText.optional(),
   error: text.optional(),
+  /** What failed there and what to do, as the engine said it. */
+  failure: errorViewSchema.optional(),
   findings: z.array(findingSchema),
   line: text,
 })
@@ -251,5 +253,6 @@ export type TargetMatrixView = z.output<typeof targetMatrixSchema>
 export type HttpProbeView = z.output<typeof httpProbeSchema>
 export type FleetHostState = z.output<typeof fleetHostStateSchema>
 export type FleetSummaryView = z.output<typeof fleetSummaryViewSchema>
+export type FleetHostResultView = z.output<typeof fleetHostResultSchema>
 export type FleetEventView = z.output<typeof fleetEventViewSchema>
 export type FleetEventViewInput = z.input<typeof fleetEventViewSchema>

@@ -95,7 +95,7 @@ export async function openApp(options: OpenAppOptions = {}): Promise<OpenedApp> 
         problems.push(`event ${channel} not delivered: ${String(error)}`)
       })
   }
-  const session = new AppSession({
+  const session = await AppSession.open({
     ...options.session,
     dataDir,
     emit: (event) => emit('session:event', event),

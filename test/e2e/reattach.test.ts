@@ -54,17 +54,24 @@ describe('a sync under way when the app closes', () => {
         user: 'root',
         identityFile: bed.key.path,
       }
-      expect((await session.connect(target, {}, false)).kind).toBe('unknown-key')
-      expect((await session.trust(bed.sshd.hostKeyFingerprint)).kind).toBe('connected')
-      await session.updateSite({
+      expect(
+        (await session.connections.connect({ target, secrets: {}, remember: false })).kind,
+      ).toBe('unknown-key')
+      expect(
+        (await session.connections.trust({ fingerprint: bed.sshd.hostKeyFingerprint })).kind,
+      ).toBe('connected')
+      await session.wizard.updateSite({
         directory: site.directory,
         upstream: slow.url,
         allowNonHttps: true,
         requirements: ['alpha'],
       })
-      await session.startRun('packages', 'apply')
+      await session.stages.startRun({ stage: 'packages', mode: 'apply' })
       await finished(session, 'packages')
-      await session.saveWizard('mirror', ['connect', 'check-host', 'packages'])
+      await session.wizard.saveWizard({
+        step: 'mirror',
+        completed: ['connect', 'check-host', 'packages'],
+      })
 
       await app.page.reload()
       // Nothing was under way: the app shows the list of sites, with this unfinished setup.

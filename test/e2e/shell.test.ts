@@ -46,20 +46,21 @@ describe('the app shell in Chromium', () => {
     expect(shape).toEqual({ keys: ['invoke', 'on'], frozen: true })
   })
 
-  it('pings the handlers and receives their event before the answer', async () => {
+  it('answers through the handlers, and delivers their event before the answer', async () => {
     const outcome = await app.page.evaluate(async () => {
       const { pipMirror } = globalThis as unknown as PageGlobals
       if (!pipMirror) throw new Error('no bridge')
       const events: unknown[] = []
-      const stop = pipMirror.on('engine:event', (event) => events.push(event))
-      const result = await pipMirror.invoke('engine:ping', { text: 'hello mirror' })
+      const stop = pipMirror.on('session:event', (event) => events.push(event))
+      const result = await pipMirror.invoke('host:disconnect')
       const eventsBeforeAnswer = events.length
       stop()
       return { result, events, eventsBeforeAnswer }
     })
-    expect(outcome.result).toEqual({ ok: true, value: { echoed: 'hello mirror' } })
+    const connection = { state: 'disconnected', label: null, hostKey: null, hasSecrets: false }
+    expect(outcome.result).toEqual({ ok: true, value: connection })
     expect(outcome.eventsBeforeAnswer).toBe(1)
-    expect(outcome.events).toEqual([{ kind: 'log', level: 'info', message: 'ping: hello mirror' }])
+    expect(outcome.events).toEqual([{ kind: 'connection', connection }])
   })
 
   it('refuses requests the contract does not allow', async () => {
@@ -72,8 +73,8 @@ describe('the app shell in Chromium', () => {
         request?: unknown,
       ) => Promise<unknown>
       return {
-        wrongType: await looseInvoke('engine:ping', { text: 42 }),
-        extraField: await looseInvoke('engine:ping', { text: 'x', command: 'rm -rf /' }),
+        wrongType: await looseInvoke('clipboard:write-text', { text: 42 }),
+        extraField: await looseInvoke('clipboard:write-text', { text: 'x', command: 'rm -rf /' }),
         unknownChannel: await looseInvoke('engine:shell', { command: 'id' }),
       }
     })
@@ -87,12 +88,16 @@ describe('the app shell in Chromium', () => {
       const page = globalThis as unknown as PageGlobals
       const received: unknown[] = []
       page.receivedEvents = received
-      page.pipMirror?.on('engine:event', (event) => received.push(event))
+      page.pipMirror?.on('session:event', (event) => received.push(event))
     })
-    app.emit('engine:event', { kind: 'log', level: 'warn', message: 'disk almost full' })
+    const event = {
+      kind: 'connection',
+      connection: { state: 'disconnected', label: null, hostKey: null, hasSecrets: false },
+    } as const
+    app.emit('session:event', event)
     await expect
       .poll(() => app.page.evaluate(() => (globalThis as unknown as PageGlobals).receivedEvents))
-      .toEqual([{ kind: 'log', level: 'warn', message: 'disk almost full' }])
+      .toEqual([event])
   })
 
   it('moves through every step when its link is clicked', async () => {

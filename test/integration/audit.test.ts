@@ -4,7 +4,7 @@ import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promis
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { applyAction, planAction } from '../../src-main/engine/actions'
+import { applyAction, planAction } from '../../src-main/engine/actions/site-action'
 import { auditMirror, type AuditedRelease, type AuditReport } from '../../src-main/engine/audit'
 import { deleteArgv, pruneAction } from '../../src-main/engine/prune/prune-action'
 import { runSteps } from '../../src-main/engine/run'

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { chmod, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { HistoryStore } from '../../src-main/app-data'
+import { HistoryStore } from '../../src-main/app-data/history-store'
 import { ensureCliBuilt, jsonLines, runPipMirror } from '../testbed/cli'
 import { startMirrorHostBed, type MirrorHostBed } from '../testbed/mirror-host'
 import { addNonLoopbackAddress, removeNonLoopbackAddress } from '../testbed/local-address'

@@ -4,17 +4,16 @@ import { existsSync } from 'node:fs'
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { addPackagesAction } from '../../src-main/engine/actions/add-packages'
 import {
-  addPackagesAction,
-  applyAction,
   HostConfirmationError,
-  planAction,
   removeMirrorAction,
-  restartNginxAction,
-  setScheduleAction,
-  syncNowAction,
-  updateBandersnatchAction,
-} from '../../src-main/engine/actions'
+} from '../../src-main/engine/actions/remove-mirror'
+import { restartNginxAction } from '../../src-main/engine/actions/restart-nginx'
+import { setScheduleAction } from '../../src-main/engine/actions/schedule-actions'
+import { applyAction, planAction } from '../../src-main/engine/actions/site-action'
+import { syncNowAction } from '../../src-main/engine/actions/sync-now'
+import { updateBandersnatchAction } from '../../src-main/engine/actions/update-bandersnatch'
 import { siteHealth } from '../../src-main/engine/health/site-health'
 import { mirrorStatus } from '../../src-main/engine/mirror-status'
 import { runSteps, type RunEvent } from '../../src-main/engine/run'

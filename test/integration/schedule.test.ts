@@ -3,12 +3,9 @@ import { existsSync } from 'node:fs'
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import {
-  applyAction,
-  planAction,
-  setScheduleAction,
-  syncNowAction,
-} from '../../src-main/engine/actions'
+import { setScheduleAction } from '../../src-main/engine/actions/schedule-actions'
+import { applyAction, planAction } from '../../src-main/engine/actions/site-action'
+import { syncNowAction } from '../../src-main/engine/actions/sync-now'
 import type { RunEvent } from '../../src-main/engine/run'
 import { schedulePaths, type ScheduleStatus } from '../../src-main/engine/schedule'
 import { parseCronFile } from '../../src-main/engine/schedule/cron-file'

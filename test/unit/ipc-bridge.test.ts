@@ -4,6 +4,7 @@ import { eventContract, invokeContract, type InvokeHandlers } from '#shared/ipc/
 import { isAppPageUrl } from '../../src-main/electron/app-origin'
 import { dispatchInvoke } from '../../src-main/electron/dispatch'
 import { createHandlers } from '../../src-main/electron/handlers'
+import { EngineError } from '../../src-main/engine/errors'
 
 function handlersWithEmitter() {
   const emit = vi.fn()
@@ -26,17 +27,6 @@ describe('dispatchInvoke', () => {
     })
   })
 
-  it('echoes engine:ping and emits a log event', async () => {
-    const { handlers, emit } = handlersWithEmitter()
-    const result = await dispatchInvoke(handlers, 'engine:ping', { text: 'hi' })
-    expect(result).toEqual({ ok: true, value: { echoed: 'hi' } })
-    expect(emit).toHaveBeenCalledWith('engine:event', {
-      kind: 'log',
-      level: 'info',
-      message: 'ping: hi',
-    })
-  })
-
   it.each([
     ['a wrong type', { text: 42 }],
     ['a missing field', {}],
@@ -44,10 +34,10 @@ describe('dispatchInvoke', () => {
     ['no object at all', 'hi'],
   ])('refuses a request with %s before any handler runs', async (_case, request) => {
     const { handlers, emit } = handlersWithEmitter()
-    const result = await dispatchInvoke(handlers, 'engine:ping', request)
+    const result = await dispatchInvoke(handlers, 'clipboard:write-text', request)
     expect(result).toMatchObject({
       ok: false,
-      error: { code: 'invalid-request', channel: 'engine:ping' },
+      error: { code: 'invalid-request', channel: 'clipboard:write-text' },
     })
     expect(emit).not.toHaveBeenCalled()
   })
@@ -65,29 +55,55 @@ describe('dispatchInvoke', () => {
   it('turns a failing handler into a failure result', async () => {
     const handlers: InvokeHandlers = {
       ...handlersWithEmitter().handlers,
-      'engine:ping': async () => {
+      'clipboard:write-text': async () => {
         throw new Error('host mirror.example is unreachable')
       },
     }
-    expect(await dispatchInvoke(handlers, 'engine:ping', { text: 'hi' })).toEqual({
+    expect(await dispatchInvoke(handlers, 'clipboard:write-text', { text: 'hi' })).toEqual({
       ok: false,
       error: {
         code: 'handler-failed',
-        channel: 'engine:ping',
+        channel: 'clipboard:write-text',
         message: 'host mirror.example is unreachable',
       },
     })
   })
 
-  it('passes only the fields the contract names back to the page', async () => {
-    const leaky = { echoed: 'hi', privateKey: '-----BEGIN OPENSSH PRIVATE KEY-----' }
+  it('keeps what the engine said to do when a handler fails', async () => {
     const handlers: InvokeHandlers = {
       ...handlersWithEmitter().handlers,
-      'engine:ping': async () => leaky,
+      'sync:cancel': async () => {
+        throw new EngineError('Not connected to ops@h:22', {
+          hint: 'reconnect (the button at the top of the page)',
+          code: 'not-connected',
+        })
+      },
     }
-    expect(await dispatchInvoke(handlers, 'engine:ping', { text: 'hi' })).toEqual({
+    expect(await dispatchInvoke(handlers, 'sync:cancel', undefined)).toEqual({
+      ok: false,
+      error: {
+        code: 'handler-failed',
+        channel: 'sync:cancel',
+        message: 'Not connected to ops@h:22',
+        hint: 'reconnect (the button at the top of the page)',
+        errorCode: 'not-connected',
+      },
+    })
+  })
+
+  it('passes only the fields the contract names back to the page', async () => {
+    const leaky = {
+      text: 'hi',
+      fileName: 'x.sh',
+      privateKey: '-----BEGIN OPENSSH PRIVATE KEY-----',
+    }
+    const handlers: InvokeHandlers = {
+      ...handlersWithEmitter().handlers,
+      'export:script': async () => leaky,
+    }
+    expect(await dispatchInvoke(handlers, 'export:script', undefined)).toEqual({
       ok: true,
-      value: { echoed: 'hi' },
+      value: { text: 'hi', fileName: 'x.sh' },
     })
   })
 

@@ -1,11 +1,10 @@
+import { removeScheduleAction, setScheduleAction } from '../../engine/actions/schedule-actions'
 import {
   applyAction,
   planAction,
   type ActionPlan,
-  removeScheduleAction,
-  setScheduleAction,
   type SiteAction,
-} from '../../engine/actions'
+} from '../../engine/actions/site-action'
 import type { RunEvent } from '../../engine/run'
 import {
   parseDaily,

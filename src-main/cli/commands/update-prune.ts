@@ -1,4 +1,9 @@
-import { applyAction, planAction, type ActionPlan, type SiteAction } from '../../engine/actions'
+import {
+  applyAction,
+  planAction,
+  type ActionPlan,
+  type SiteAction,
+} from '../../engine/actions/site-action'
 import { pruneAction } from '../../engine/prune/prune-action'
 import type { RunEvent } from '../../engine/run'
 import type { Site } from '#shared/site'

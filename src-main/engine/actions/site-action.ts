@@ -1,3 +1,4 @@
+import { describeErrorValue } from '../errors'
 import type { HostPlan } from '../plan/host-plan'
 import { applyHostPlan } from '../plan/apply-host'
 import { planSteps } from '../plan/plan-host'
@@ -98,12 +99,20 @@ export async function planAction(
     { from: action.from, to: action.to, ...(options.signal ? { signal: options.signal } : {}) },
     (event) => options.emit?.(event),
   )
+  return actionPlanOf(action, plan)
+}
+
+/** What an action's plan would do, as it is shown: its steps, what it deletes, what it found. */
+export function actionPlanOf(
+  action: Pick<PlannableAction, 'id' | 'title'>,
+  plan: HostPlan,
+): ActionPlan {
   const removal = plan.planned.find((step) => step.id === removeMirrorStep.id)
   const pruned = plan.planned.flatMap((step) => actionData(step.outputs).prune?.paths ?? [])
   return {
     action: action.id,
     title: action.title,
-    host: host.label,
+    host: plan.host,
     steps: plan.planned.map(({ id, title, changes, notes, outputs }) => ({
       id,
       title,
@@ -116,7 +125,7 @@ export async function planAction(
       ? []
       : [...((removal?.outputs as { paths?: string[] } | undefined)?.paths ?? []), ...pruned],
     findings: plan.planned.flatMap((step) => step.findings),
-    error: plan.error?.message ?? null,
+    error: plan.error ? describeErrorValue(plan.error) : null,
     plan,
   }
 }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto'
-import { describeError, EngineError, errorValue } from '../errors'
+import { describeError, describeErrorValue, EngineError, errorValue } from '../errors'
 import { probeFacts, type HostFacts } from '../remote/facts'
 import type { RunEvent, RunSummary, StepOutcome } from '../run'
 import type { Site } from '#shared/site'
@@ -98,9 +98,10 @@ export async function applyHostPlan(
   if (!options.announced)
     emit({ type: 'run-started', runId, mode: 'apply', host: host.label, steps: plan.steps })
   if (plan.error) {
-    fail(plan.error.step, new EngineError(plan.error.message, { host: plan.host }))
-    outcome.set(plan.error.step, 'failed')
-    emit({ type: 'step-failed', step: plan.error.step, message: plan.error.message })
+    const { step, message, ...where } = plan.error
+    fail(step, new EngineError(message, { ...where, host: where.host ?? plan.host }))
+    outcome.set(step, 'failed')
+    emit({ type: 'step-failed', step, message: describeErrorValue(plan.error) })
     return finish()
   }
   try {

@@ -42,8 +42,19 @@ export const hostPlanSchema = z.object({
     requests: z.array(savedRequestSchema),
     fingerprint: fingerprintSchema,
   }),
-  /** Why planning stopped at a step: such a plan cannot be applied. */
-  error: z.object({ step: z.string(), message: z.string() }).nullable(),
+  /**
+   * Why planning stopped at a step, as a value (what, where, what to do): such a plan cannot be
+   * applied. Plans saved before `host`, `hint` and `code` were kept have only the message.
+   */
+  error: z
+    .object({
+      step: z.string(),
+      message: z.string(),
+      host: z.string().optional(),
+      hint: z.string().optional(),
+      code: z.string().optional(),
+    })
+    .nullable(),
 })
 
 export type PlannedStep = z.infer<typeof plannedStepSchema>

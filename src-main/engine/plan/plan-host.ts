@@ -1,4 +1,4 @@
-import { describeError } from '../errors'
+import { describeErrorValue, errorValue } from '../errors'
 import type { RunEvent } from '../run'
 import type { Site } from '#shared/site'
 import type { RemoteHost } from '../ssh/remote-host'
@@ -75,11 +75,11 @@ export async function planSteps(
         emit({ type: 'plan', step: step.id, plan: { changes: plan.changes, notes: plan.notes } })
         emit({ type: 'step-done', step: step.id, status: 'planned', changes: plan.changes.length })
       } catch (failure) {
-        error = { step: step.id, message: describeError(failure) }
+        error = { step: step.id, ...errorValue(failure) }
         emit({
           type: 'step-failed',
           step: step.id,
-          message: `${step.title} failed: ${error.message}`,
+          message: `${step.title} failed: ${describeErrorValue(error)}`,
         })
         break
       }

@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto'
 import { z } from 'zod'
-import { EngineError } from '../errors'
+import { describeErrorValue, EngineError } from '../errors'
 import { runFleet, type Connect, type FleetEvent, type FleetSummary } from '../fleet'
 import { failedRun, planSummary, type RunEvent, type RunSummary } from '../run'
 import { parseSite, type Site } from '#shared/site'
@@ -84,12 +84,14 @@ export function planChangeCount(plan: SitePlan): number {
 
 export function planErrors(plan: SitePlan): string[] {
   return [
-    ...(plan.mirror?.error ? [`${plan.mirror.host}: ${plan.mirror.error.message}`] : []),
+    ...(plan.mirror?.error
+      ? [`${plan.mirror.host}: ${describeErrorValue(plan.mirror.error)}`]
+      : []),
     ...plan.workers.flatMap((worker) =>
       worker.error
         ? [`${worker.label}: ${worker.error}`]
         : worker.plan?.error
-          ? [`${worker.label}: ${worker.plan.error.message}`]
+          ? [`${worker.label}: ${describeErrorValue(worker.plan.error)}`]
           : [],
     ),
   ]

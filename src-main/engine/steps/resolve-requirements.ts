@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto'
 import { EngineError } from '../errors'
-import { readRemoteFile } from '../ssh/files'
 import type { RemoteHost } from '../ssh/remote-host'
 import { normalizeProjectName, parseRequirement, type MirrorSite } from '#shared/site'
 import { siteTargets, targetId } from '../verify/targets'
@@ -116,12 +115,4 @@ export async function previewClosure(
 ): Promise<PinnedRequirement[]> {
   const layout = mirrorLayout(mirror)
   return (await compileClosure(host, mirror, requirements, layout.requirementsIn)).pins
-}
-
-export async function readResolvedRequirements(
-  host: RemoteHost,
-  mirror: MirrorSite,
-): Promise<PinnedRequirement[] | null> {
-  const text = await readRemoteFile(host, mirrorLayout(mirror).requirementsTxt)
-  return text === null ? null : parsePinnedRequirements(text.toString('utf8'))
 }

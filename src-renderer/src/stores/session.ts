@@ -5,11 +5,9 @@ import { invoke, isBridgeAvailable, onEvent } from '../api'
 import { toErrorView } from '../errors'
 import { useCommandsStore } from './commands'
 import { useConnectionStore } from './connection'
-import { useDashboardStore } from './dashboard'
 import { useRunsStore } from './runs'
 import { useSiteStore } from './site'
 import { useWizardStore } from './wizard'
-import { useWorkersStore } from './workers'
 
 /**
  * Brings the page up to date with the main process: the open site (or setup) on start, after a
@@ -31,8 +29,6 @@ export const useSessionStore = defineStore('session', () => {
   const connection = useConnectionStore()
   const runs = useRunsStore()
   const commands = useCommandsStore()
-  const workers = useWorkersStore()
-  const dashboard = useDashboardStore()
 
   function dispatch(event: SessionEvent): void {
     switch (event.kind) {
@@ -50,13 +46,13 @@ export const useSessionStore = defineStore('session', () => {
         commands.add(event.command)
         break
       case 'fleet-event':
-        workers.onFleetEvent(event.runId, event.event)
+        runs.onFleetEvent(event.runId, event.event)
         break
       case 'dashboard-event':
-        dashboard.onRunEvent(event.runId, event.siteId, event.event)
+        runs.onActionEvent(event.runId, event.siteId, event.event)
         break
       case 'dashboard-finished':
-        dashboard.onRunFinished(event.record)
+        runs.onActionFinished(event.record)
         break
       case 'site-saved':
         siteId.value = event.siteId
@@ -77,7 +73,7 @@ export const useSessionStore = defineStore('session', () => {
     runs.hydrate(snapshot.stages, snapshot.activeRun, sameSetup)
     commands.hydrate(snapshot.commands)
     wizard.hydrate(snapshot.wizard.step, snapshot.wizard.completed)
-    dashboard.hydrateRun(snapshot.dashboardRun)
+    runs.hydrateAction(snapshot.dashboardRun)
     if (snapshot.activeRun) void runs.follow(snapshot.activeRun)
     // A host whose key is already trusted is reconnected without asking.
     if (snapshot.connection.state === 'disconnected' && snapshot.connection.hostKey)

@@ -1,34 +1,34 @@
 import { defineStore } from 'pinia'
 import { ref } from 'vue'
-import type {
-  ErrorView,
-  FleetEventView,
-  FleetHostState,
-  PlanView,
-  SecretsInput,
-  WorkerAddOutcome,
-} from '#shared/ipc/contract'
+import type { ErrorView, SecretsInput, WorkerAddOutcome } from '#shared/ipc/contract'
 import type { WorkerSite } from '#shared/site'
 import { invoke } from '../api'
 import { toErrorView } from '../errors'
-import { useConnectionStore } from './connection'
+import { useHostKeyStore } from './host-key'
 import { useSiteStore } from './site'
 
-export interface FleetLive {
-  runId: string
-  hosts: Record<string, { state: FleetHostState; line: string }>
-  plans: { host: string; step: string; plan: PlanView }[]
-}
-
-/** The worker hosts: adding them (with the host-key question), and their fleet run as it goes. */
+/** Adding worker hosts to the site, with the host-key question in between (their run: runs.ts). */
 export const useWorkersStore = defineStore('workers', () => {
   const busy = ref(false)
   const error = ref<ErrorView | null>(null)
-  const live = ref<FleetLive | null>(null)
-  let waitingForKey: ((outcome: WorkerAddOutcome | null) => void) | null = null
-
   const site = useSiteStore()
-  const connection = useConnectionStore()
+  const hostKey = useHostKeyStore()
+
+  /** Asks the operator about a worker's key; the outcome of trusting it, or null if declined. */
+  function answerKey(
+    question: Extract<WorkerAddOutcome, { kind: 'unknown-key' | 'changed-key' }>,
+  ): Promise<WorkerAddOutcome | null> {
+    return new Promise((resolve) =>
+      hostKey.ask(question, async (fingerprint) => {
+        if (fingerprint === null) return resolve(null)
+        try {
+          resolve(await invoke('worker:trust', { fingerprint }))
+        } catch (failure) {
+          resolve({ kind: 'failed', error: toErrorView(failure) })
+        }
+      }),
+    )
+  }
 
   /** Adds one worker; resolves once it is added, refused, or the operator declined its key. */
   async function add(
@@ -44,13 +44,8 @@ export const useWorkersStore = defineStore('workers', () => {
         secrets,
         remember,
       })
-      while (outcome && (outcome.kind === 'unknown-key' || outcome.kind === 'changed-key')) {
-        const question = outcome
-        outcome = await new Promise<WorkerAddOutcome | null>((resolve) => {
-          waitingForKey = resolve
-          connection.askAboutKey(question, 'worker')
-        })
-      }
+      while (outcome && (outcome.kind === 'unknown-key' || outcome.kind === 'changed-key'))
+        outcome = await answerKey(outcome)
       if (!outcome) return false
       if (outcome.kind === 'failed') {
         error.value = outcome.error
@@ -66,19 +61,6 @@ export const useWorkersStore = defineStore('workers', () => {
     }
   }
 
-  /** Called by the host-key dialog: trust (with the fingerprint shown) or decline. */
-  async function answerKey(fingerprint: string | null): Promise<void> {
-    const resolve = waitingForKey
-    waitingForKey = null
-    if (!resolve) return
-    if (fingerprint === null) return resolve(null)
-    try {
-      resolve(await invoke('worker:trust', { fingerprint }))
-    } catch (failure) {
-      resolve({ kind: 'failed', error: toErrorView(failure) })
-    }
-  }
-
   async function remove(label: string): Promise<void> {
     try {
       site.hydrate(await invoke('worker:remove', { label }), site.mirrorUrl)
@@ -87,16 +69,5 @@ export const useWorkersStore = defineStore('workers', () => {
     }
   }
 
-  function onFleetEvent(runId: string, event: FleetEventView): void {
-    if (!live.value || live.value.runId !== runId) live.value = { runId, hosts: {}, plans: [] }
-    const run = live.value
-    if (event.type === 'fleet-started')
-      for (const host of event.hosts) run.hosts[host] = { state: 'queued', line: 'waiting' }
-    else if (event.type === 'fleet-host-status')
-      run.hosts[event.host] = { state: event.state, line: event.line }
-    else if (event.type === 'fleet-host' && event.event.type === 'plan')
-      run.plans.push({ host: event.host, step: event.event.step, plan: event.event.plan })
-  }
-
-  return { busy, error, live, add, answerKey, remove, onFleetEvent }
+  return { busy, error, add, remove }
 })

@@ -67,8 +67,12 @@ let dataDir: string
 let events: SessionEvent[]
 const sessions: AppSession[] = []
 
-function newSession(options: Partial<AppSessionOptions> = {}): AppSession {
-  const session = new AppSession({ dataDir, emit: (event) => events.push(event), ...options })
+async function newSession(options: Partial<AppSessionOptions> = {}): Promise<AppSession> {
+  const session = await AppSession.open({
+    dataDir,
+    emit: (event) => events.push(event),
+    ...options,
+  })
   sessions.push(session)
   return session
 }
@@ -95,8 +99,12 @@ afterEach(async () => {
 describe('connecting', () => {
   it('hands an unknown host key back for confirmation and trusts exactly that fingerprint', async () => {
     const host = hostThatAsksFirst()
-    const session = newSession({ openHost: host.open })
-    const first = await session.connect(TARGET, { password: PASSWORD }, false)
+    const session = await newSession({ openHost: host.open })
+    const first = await session.connections.connect({
+      target: TARGET,
+      secrets: { password: PASSWORD },
+      remember: false,
+    })
     expect(first).toEqual({
       kind: 'unknown-key',
       ...KEY,
@@ -104,12 +112,16 @@ describe('connecting', () => {
     })
     expect((await session.snapshot()).connection.state).toBe('disconnected')
 
-    const wrong = await session.trust(`SHA256:${'B'.repeat(43)}`)
+    const wrong = await session.connections.trust({ fingerprint: `SHA256:${'B'.repeat(43)}` })
     expect(wrong.kind).toBe('failed')
 
-    const again = await session.connect(TARGET, { password: PASSWORD }, false)
+    const again = await session.connections.connect({
+      target: TARGET,
+      secrets: { password: PASSWORD },
+      remember: false,
+    })
     expect(again.kind).toBe('unknown-key')
-    const trusted = await session.trust(FINGERPRINT)
+    const trusted = await session.connections.trust({ fingerprint: FINGERPRINT })
     expect(trusted).toMatchObject({
       kind: 'connected',
       connection: { state: 'connected', label: 'ops@10.0.0.5:22', hasSecrets: true },
@@ -126,8 +138,10 @@ describe('connecting', () => {
 
   it('refuses a changed key and shows both fingerprints', async () => {
     const known = `SHA256:${'Z'.repeat(43)}`
-    const session = newSession({ openHost: hostThatAsksFirst({ fingerprint: known }).open })
-    expect(await session.connect(TARGET, {}, false)).toEqual({
+    const session = await newSession({ openHost: hostThatAsksFirst({ fingerprint: known }).open })
+    expect(
+      await session.connections.connect({ target: TARGET, secrets: {}, remember: false }),
+    ).toEqual({
       kind: 'changed-key',
       host: KEY.host,
       port: KEY.port,
@@ -139,9 +153,13 @@ describe('connecting', () => {
 
   it('never writes a password, and never sends one back', async () => {
     const host = hostThatAsksFirst({ fingerprint: FINGERPRINT })
-    const session = newSession({ openHost: host.open })
-    await session.connect(TARGET, { password: PASSWORD, sudoPassword: PASSWORD }, true)
-    await session.saveWizard('check-host', ['connect'])
+    const session = await newSession({ openHost: host.open })
+    await session.connections.connect({
+      target: TARGET,
+      secrets: { password: PASSWORD, sudoPassword: PASSWORD },
+      remember: true,
+    })
+    await session.wizard.saveWizard({ step: 'check-host', completed: ['connect'] })
     const snapshot = await session.snapshot()
     expect(JSON.stringify(snapshot)).not.toContain(PASSWORD)
     expect(JSON.stringify(events)).not.toContain(PASSWORD)
@@ -151,26 +169,32 @@ describe('connecting', () => {
 
   it('reconnects with the secrets it still holds', async () => {
     const host = hostThatAsksFirst({ fingerprint: FINGERPRINT })
-    const session = newSession({ openHost: host.open })
-    await session.connect(TARGET, { password: PASSWORD }, false)
-    await session.disconnect()
+    const session = await newSession({ openHost: host.open })
+    await session.connections.connect({
+      target: TARGET,
+      secrets: { password: PASSWORD },
+      remember: false,
+    })
+    await session.connections.disconnect()
     expect((await session.snapshot()).connection.state).toBe('disconnected')
-    expect((await session.reconnect()).kind).toBe('connected')
+    expect((await session.connections.reconnect()).kind).toBe('connected')
     expect(host.calls.at(-1)?.[1].credentials).toEqual({ password: PASSWORD })
   })
 })
 
 describe('progress', () => {
   it('resumes on the saved step with the saved site after a restart', async () => {
-    const session = newSession({ openHost: hostThatAsksFirst({ fingerprint: FINGERPRINT }).open })
-    await session.connect(TARGET, {}, false)
-    await session.updateSite({ requirements: ['alpha'], directory: '/srv/mirror' })
-    await session.saveWizard('packages', ['connect', 'check-host'])
+    const session = await newSession({
+      openHost: hostThatAsksFirst({ fingerprint: FINGERPRINT }).open,
+    })
+    await session.connections.connect({ target: TARGET, secrets: {}, remember: false })
+    await session.wizard.updateSite({ requirements: ['alpha'], directory: '/srv/mirror' })
+    await session.wizard.saveWizard({ step: 'packages', completed: ['connect', 'check-host'] })
     const { wizardKey } = await session.snapshot()
     await session.dispose()
 
     // The app starts on the list of sites; the setup is opened from there.
-    const reopened = newSession()
+    const reopened = await newSession()
     expect((await reopened.snapshot()).wizard.step).toBe('connect')
     const listed = await reopened.sites.list()
     expect(listed.drafts).toEqual([
@@ -180,7 +204,7 @@ describe('progress', () => {
         directory: '/srv/mirror',
       }),
     ])
-    const snapshot = await reopened.openSite(wizardKey)
+    const snapshot = await reopened.openSite({ siteId: wizardKey })
     expect(snapshot.wizard).toEqual({ step: 'packages', completed: ['connect', 'check-host'] })
     expect(snapshot.site).toMatchObject({
       ssh: TARGET,
@@ -196,11 +220,11 @@ describe('progress', () => {
   })
 
   it('gives the mirror URL once the site has an address', async () => {
-    const session = newSession()
-    await session.updateSite({ ssh: TARGET })
-    expect((await session.updateSite({ requirements: ['alpha'] })).mirrorUrl).toBeNull()
+    const session = await newSession()
+    await session.wizard.updateSite({ ssh: TARGET })
+    expect((await session.wizard.updateSite({ requirements: ['alpha'] })).mirrorUrl).toBeNull()
     expect(
-      (await session.updateSite({ serve: { listen: '10.0.0.5:8080', location: '/pypi/' } }))
+      (await session.wizard.updateSite({ serve: { listen: '10.0.0.5:8080', location: '/pypi/' } }))
         .mirrorUrl,
     ).toBe('http://10.0.0.5:8080/pypi')
   })
@@ -208,26 +232,30 @@ describe('progress', () => {
 
 describe('runs', () => {
   it('refuses to start without a connection, or without packages, saying what to do', async () => {
-    const session = newSession({ openHost: hostThatAsksFirst({ fingerprint: FINGERPRINT }).open })
-    await session.updateSite({ ssh: TARGET })
-    const offline = await session.startRun('check', 'plan')
+    const session = await newSession({
+      openHost: hostThatAsksFirst({ fingerprint: FINGERPRINT }).open,
+    })
+    await session.wizard.updateSite({ ssh: TARGET })
+    const offline = await session.stages.startRun({ stage: 'check', mode: 'plan' })
     expect(offline).toMatchObject({
       kind: 'refused',
       error: { hint: expect.stringMatching(/connect/i) },
     })
-    await session.connect(TARGET, {}, false)
-    expect(await session.startRun('packages', 'plan')).toMatchObject({
+    await session.connections.connect({ target: TARGET, secrets: {}, remember: false })
+    expect(await session.stages.startRun({ stage: 'packages', mode: 'plan' })).toMatchObject({
       kind: 'refused',
       error: { message: 'There are no packages to resolve yet' },
     })
   })
 
   it('runs one stage at a time per host', async () => {
-    const session = newSession({ openHost: hostThatAsksFirst({ fingerprint: FINGERPRINT }).open })
-    await session.connect(TARGET, {}, false)
-    const first = await session.startRun('check', 'plan')
+    const session = await newSession({
+      openHost: hostThatAsksFirst({ fingerprint: FINGERPRINT }).open,
+    })
+    await session.connections.connect({ target: TARGET, secrets: {}, remember: false })
+    const first = await session.stages.startRun({ stage: 'check', mode: 'plan' })
     expect(first.kind).toBe('started')
-    expect(await session.startRun('serve', 'plan')).toMatchObject({
+    expect(await session.stages.startRun({ stage: 'serve', mode: 'plan' })).toMatchObject({
       kind: 'refused',
       error: { message: expect.stringContaining('already under way') },
     })
@@ -235,13 +263,15 @@ describe('runs', () => {
   })
 
   it('keeps a run marked when the app closes during it, so the next start can reattach', async () => {
-    const session = newSession({ openHost: hostThatAsksFirst({ fingerprint: FINGERPRINT }).open })
-    await session.connect(TARGET, {}, false)
-    await session.updateSite({ requirements: ['alpha'] })
-    const started = await session.startRun('mirror', 'apply')
+    const session = await newSession({
+      openHost: hostThatAsksFirst({ fingerprint: FINGERPRINT }).open,
+    })
+    await session.connections.connect({ target: TARGET, secrets: {}, remember: false })
+    await session.wizard.updateSite({ requirements: ['alpha'] })
+    const started = await session.stages.startRun({ stage: 'mirror', mode: 'apply' })
     await session.dispose()
 
-    const snapshot = await newSession().snapshot()
+    const snapshot = await (await newSession()).snapshot()
     expect(snapshot.activeRun).toBeNull()
     expect(snapshot.interruptedRun).toMatchObject({
       runId: started.kind === 'started' ? started.runId : '',
@@ -251,10 +281,12 @@ describe('runs', () => {
   })
 
   it('records a finished run and reports it, connection loss included', async () => {
-    const session = newSession({ openHost: hostThatAsksFirst({ fingerprint: FINGERPRINT }).open })
-    await session.connect(TARGET, {}, false)
-    await session.startRun('check', 'plan')
-    await session.disconnect()
+    const session = await newSession({
+      openHost: hostThatAsksFirst({ fingerprint: FINGERPRINT }).open,
+    })
+    await session.connections.connect({ target: TARGET, secrets: {}, remember: false })
+    await session.stages.startRun({ stage: 'check', mode: 'plan' })
+    await session.connections.disconnect()
     await expect.poll(() => events.some((event) => event.kind === 'run-finished')).toBe(true)
     const finished = events.find((event) => event.kind === 'run-finished')
     expect(finished).toMatchObject({
@@ -283,40 +315,48 @@ describe('worker hosts', () => {
   }
 
   it('asks about a worker’s host key, then adds the worker; removing it changes only the site', async () => {
-    const session = newSession({ openHost: hostThatAsksFirst().open })
-    expect(await session.addWorker(WORKER, { sudoPassword: PASSWORD }, false)).toMatchObject({
+    const session = await newSession({ openHost: hostThatAsksFirst().open })
+    expect(
+      await session.connections.addWorker({
+        worker: WORKER,
+        secrets: { sudoPassword: PASSWORD },
+        remember: false,
+      }),
+    ).toMatchObject({
       kind: 'unknown-key',
       fingerprint: FINGERPRINT,
     })
     expect((await session.snapshot()).site.workers).toEqual([])
-    const added = await session.trustWorker(FINGERPRINT)
+    const added = await session.connections.trustWorker({ fingerprint: FINGERPRINT })
     expect(added).toMatchObject({ kind: 'added', site: { workers: [WORKER] } })
     expect(JSON.stringify(added)).not.toContain(PASSWORD)
-    const site = await session.removeWorker('root@10.0.0.21:22:/srv/ol/worker')
+    const site = await session.connections.removeWorker({
+      label: 'root@10.0.0.21:22:/srv/ol/worker',
+    })
     expect(site.workers).toEqual([])
   })
 
   it('refuses to set up workers before any is added', async () => {
-    const session = newSession()
-    await session.updateSite({ ssh: TARGET })
-    expect(await session.startRun('workers', 'plan')).toMatchObject({
+    const session = await newSession()
+    await session.wizard.updateSite({ ssh: TARGET })
+    expect(await session.stages.startRun({ stage: 'workers', mode: 'plan' })).toMatchObject({
       kind: 'refused',
       error: { message: 'No worker hosts have been added yet' },
     })
   })
 
   it('reports each worker host’s failure on its own line', async () => {
-    const session = newSession({
+    const session = await newSession({
       openHost: async () => {
         throw new Error('connect ECONNREFUSED 10.0.0.21:22')
       },
     })
-    await session.updateSite({
+    await session.wizard.updateSite({
       ssh: TARGET,
       serve: { listen: '10.0.0.5:8080', location: '/pypi/' },
       workers: [WORKER],
     })
-    expect((await session.startRun('workers', 'plan')).kind).toBe('started')
+    expect((await session.stages.startRun({ stage: 'workers', mode: 'plan' })).kind).toBe('started')
     await expect.poll(() => events.some((event) => event.kind === 'run-finished')).toBe(true)
     const record = (await session.snapshot()).stages.workers
     expect(record).toMatchObject({

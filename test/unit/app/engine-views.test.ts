@@ -2,10 +2,10 @@ import { describe, expect, it } from 'vitest'
 import {
   changeView,
   errorView,
-  errorViewOfText,
+  fleetHostView,
   runEventView,
 } from '../../../src-main/app/engine-views'
-import { EngineError } from '../../../src-main/engine/errors'
+import { EngineError, errorValue } from '../../../src-main/engine/errors'
 import { runEventViewSchema } from '#shared/ipc/engine-schemas'
 
 describe('engine views', () => {
@@ -50,10 +50,31 @@ describe('engine views', () => {
       message: 'No answer (on h:22)',
       hint: 'check the port',
     })
-    expect(errorViewOfText('Sync failed (on h)\n  What to do: apply again')).toEqual({
+    expect(errorView(new EngineError('Sync failed', { host: 'h', hint: 'apply again' }))).toEqual({
       message: 'Sync failed (on h)',
       hint: 'apply again',
     })
-    expect(errorViewOfText('plain')).toEqual({ message: 'plain' })
+    expect(errorView(new Error('plain'))).toEqual({ message: 'plain' })
+  })
+
+  it('keeps what to do about a failed worker, and leaves its run in main', () => {
+    const failure = new EngineError('No answer', { host: 'root@w:22', hint: 'check sshd' })
+    const view = fleetHostView({
+      host: 'root@w:22:/srv/ol',
+      state: 'failed',
+      changes: 0,
+      failure: errorValue(failure),
+      findings: [],
+      line: 'FAILED at "Connect": No answer (on root@w:22)',
+      summary: { runId: 'r', status: 'failed', steps: [], proofs: {} },
+    })
+    expect(view).toEqual({
+      host: 'root@w:22:/srv/ol',
+      state: 'failed',
+      changes: 0,
+      failure: { message: 'No answer (on root@w:22)', hint: 'check sshd' },
+      findings: [],
+      line: 'FAILED at "Connect": No answer (on root@w:22)',
+    })
   })
 })

@@ -2,7 +2,7 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { SiteStore } from '../../../src-main/app-data'
+import { SiteStore } from '../../../src-main/app-data/site-store'
 import { AppSession } from '../../../src-main/app/app-session'
 import type { OpenHost } from '../../../src-main/app/host-connections'
 import { loadSiteFile } from '../../../src-main/engine/site-file'
@@ -39,8 +39,8 @@ let dataDir: string
 let events: SessionEvent[]
 const sessions: AppSession[] = []
 
-function newSession(): AppSession {
-  const session = new AppSession({
+async function newSession(): Promise<AppSession> {
+  const session = await AppSession.open({
     dataDir,
     emit: (event) => events.push(event),
     openHost: openLeakyHost,
@@ -69,14 +69,22 @@ afterEach(async () => {
 
 describe('sites saved by the wizard', () => {
   it('are saved once they have a host, packages and an address, as the JSON the CLI reads', async () => {
-    const session = newSession()
-    expect((await session.connect(TARGET, { password: PASSWORD }, false)).kind).toBe('connected')
-    await session.updateSite({ requirements: ['alpha'], directory: '/srv/lab' })
+    const session = await newSession()
+    expect(
+      (
+        await session.connections.connect({
+          target: TARGET,
+          secrets: { password: PASSWORD },
+          remember: false,
+        })
+      ).kind,
+    ).toBe('connected')
+    await session.wizard.updateSite({ requirements: ['alpha'], directory: '/srv/lab' })
     const before = await session.sites.list()
     expect(before.sites).toEqual([])
     expect(before.drafts).toHaveLength(1)
 
-    await session.updateSite({ serve: SERVE })
+    await session.wizard.updateSite({ serve: SERVE })
     const { sites, drafts } = await session.sites.list()
     expect(drafts).toEqual([])
     expect(sites).toEqual([
@@ -95,7 +103,7 @@ describe('sites saved by the wizard', () => {
     expect(site.mirror).toMatchObject({ ssh: TARGET, requirements: ['alpha'], serve: SERVE })
     expect(await readdir(join(dataDir, 'wizard-progress'))).toEqual([`${id}.json`])
 
-    await session.updateSite({ requirements: ['alpha', 'beta'] })
+    await session.wizard.updateSite({ requirements: ['alpha', 'beta'] })
     expect((await session.sites.list()).sites.map((s) => s.id)).toEqual([id])
     expect((await loadSiteFile(new SiteStore(dataDir).fileOf(id))).mirror.requirements).toEqual([
       'alpha',
@@ -113,14 +121,14 @@ describe('sites saved by the wizard', () => {
         serve: SERVE,
       },
     })
-    const session = newSession()
-    const snapshot = await session.openSite(saved.id)
+    const session = await newSession()
+    const snapshot = await session.openSite({ siteId: saved.id })
     expect(snapshot).toMatchObject({
       siteId: saved.id,
       site: { ssh: TARGET, requirements: ['alpha'], serve: SERVE },
       connection: { state: 'disconnected', label: 'ops@10.0.0.5:22' },
     })
-    await session.updateSite({ requirements: ['alpha', 'gamma'] })
+    await session.wizard.updateSite({ requirements: ['alpha', 'gamma'] })
     const site = await new SiteStore(dataDir).load(saved.id)
     expect(site).toMatchObject({
       name: 'Lab mirror',
@@ -134,10 +142,10 @@ describe('sites saved by the wizard', () => {
     const saved = await new SiteStore(dataDir).save({
       mirror: { ssh: TARGET, requirements: ['alpha'], serve: SERVE },
     })
-    const session = newSession()
-    await session.openSite(saved.id)
-    await session.saveWizard('serve', ['connect'])
-    const after = await session.forgetSite(saved.id)
+    const session = await newSession()
+    await session.openSite({ siteId: saved.id })
+    await session.wizard.saveWizard({ step: 'serve', completed: ['connect'] })
+    const after = await session.forgetSite({ siteId: saved.id })
     expect(after.sites).toEqual([])
     expect(await readdir(join(dataDir, 'wizard-progress'))).toEqual([])
     const fresh = await session.snapshot()
@@ -148,9 +156,13 @@ describe('sites saved by the wizard', () => {
 
 describe('the activity history of the wizard', () => {
   it('records each run, and no file or event holds the passwords the session was given', async () => {
-    const session = newSession()
-    await session.connect(TARGET, { password: PASSWORD, sudoPassword: PASSWORD }, false)
-    expect((await session.startRun('check', 'plan')).kind).toBe('started')
+    const session = await newSession()
+    await session.connections.connect({
+      target: TARGET,
+      secrets: { password: PASSWORD, sudoPassword: PASSWORD },
+      remember: false,
+    })
+    expect((await session.stages.startRun({ stage: 'check', mode: 'plan' })).kind).toBe('started')
     await expect.poll(() => events.some((event) => event.kind === 'run-finished')).toBe(true)
 
     const runs = await session.history.list()

@@ -7,6 +7,7 @@ import VerifyView from '@/views/VerifyView.vue'
 import CommandsPanel from '@/components/CommandsPanel.vue'
 import { useCommandsStore } from '@/stores/commands'
 import { useConnectionStore } from '@/stores/connection'
+import { useHostKeyStore } from '@/stores/host-key'
 import { useRunsStore } from '@/stores/runs'
 import { fakeBridge } from './fake-bridge'
 import { stageRecord } from './stage-record'
@@ -88,7 +89,7 @@ describe('the Connect page', () => {
     const { pinia } = await mountPage(ConnectView, '/connect')
     const { mount } = await import('@vue/test-utils')
     mount(HostKeyDialog, { global: { plugins: [pinia] }, attachTo: document.body })
-    useConnectionStore().changedKey = {
+    useHostKeyStore().changedKey = {
       kind: 'changed-key',
       host: '10.0.0.5',
       port: 22,

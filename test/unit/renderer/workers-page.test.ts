@@ -2,7 +2,6 @@ import { flushPromises } from '@vue/test-utils'
 import { afterEach, describe, expect, it } from 'vitest'
 import { useRunsStore } from '@/stores/runs'
 import { useSiteStore } from '@/stores/site'
-import { useWorkersStore } from '@/stores/workers'
 import WorkersView from '@/views/WorkersView.vue'
 import { fakeBridge } from './fake-bridge'
 import { mountPage } from './mount-page'
@@ -53,14 +52,14 @@ describe('the Workers page', () => {
       request: { stage: 'workers', mode: 'plan' },
     })
 
-    const workers = useWorkersStore()
-    workers.onFleetEvent('fleet-1', {
+    const runs = useRunsStore()
+    runs.onFleetEvent('fleet-1', {
       type: 'fleet-started',
       mode: 'plan',
       hosts: [LABEL],
       concurrency: 4,
     })
-    workers.onFleetEvent('fleet-1', {
+    runs.onFleetEvent('fleet-1', {
       type: 'fleet-host-status',
       host: LABEL,
       state: 'running',
@@ -113,6 +112,40 @@ describe('the Workers page', () => {
       '"pip_mirror": "http://10.0.0.5:8080/pypi"',
     )
     expect(byTestId('apply-workers')).not.toBeNull()
+  })
+
+  it('says what to do about a worker that failed, as the engine said it', async () => {
+    await showWorkersPage()
+    useRunsStore().onRunFinished(
+      stageRecord({
+        runId: 'fleet-2',
+        stage: 'workers',
+        mode: 'apply',
+        status: 'failed',
+        fleet: {
+          mode: 'apply',
+          status: 'failed',
+          hosts: [
+            {
+              host: LABEL,
+              state: 'failed',
+              changes: 0,
+              findings: [],
+              line: 'FAILED at "Connect": No answer (on root@10.0.0.21:22)',
+              failure: {
+                message: 'No answer (on root@10.0.0.21:22)',
+                hint: 'check that sshd runs on the worker and the port is open',
+              },
+            },
+          ],
+          plans: [],
+        },
+      }),
+    )
+    await flushPromises()
+    expect(byTestId('worker-hint')?.textContent).toContain(
+      'check that sshd runs on the worker and the port is open',
+    )
   })
 
   it('reads the hosts one per line and says which line is wrong', async () => {
