@@ -1,3 +1,4 @@
+import { historyRunView, historySummaryView } from '../app/history-views'
 import type { AppSession } from '../app/app-session'
 import { printableDeep } from '../engine/printable'
 import type {
@@ -127,9 +128,12 @@ export function createHandlers(deps: HandlerDeps): InvokeHandlers {
     },
     // Recorded host output is shown printable only (see engine/printable.ts).
     'history:list': async (query) => ({
-      runs: printableDeep(await session().history.list(query)),
+      runs: printableDeep((await session().history.list(query)).map(historySummaryView)),
     }),
-    'history:get': async ({ id }) => printableDeep(await session().history.get(id)),
+    'history:get': async ({ id }) => {
+      const run = await session().history.get(id)
+      return printableDeep(run && historyRunView(run))
+    },
     'history:export': async ({ ids, format }) => {
       const text = await session().history.exportText(ids, format)
       const stamp = new Date().toISOString().replace(/[:.]/g, '-')
