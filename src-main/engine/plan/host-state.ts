@@ -152,7 +152,8 @@ async function canReadAsRoot(host: RemoteHost): Promise<boolean> {
 
 /**
  * Reads the facts and every request in one command as the login user; what that user cannot read
- * (and probes that need root) is read in one more command as root, when the login can.
+ * (and probes that need root) is read in one more command as root, when the login can. The
+ * facts tell the host how its login becomes root, so no command asks that separately.
  */
 export async function readHostState(
   host: RemoteHost,
@@ -160,10 +161,7 @@ export async function readHostState(
   mirrorDirectory: string,
 ): Promise<HostState> {
   const asUser = requests.filter((r) => !(r.kind === 'probe' && r.probe.sudo))
-  const [first] = await Promise.all([
-    host.read(batchArgv(asUser, mirrorDirectory), { quiet: true }),
-    host.identity(),
-  ])
+  const first = await host.read(batchArgv(asUser, mirrorDirectory), { quiet: true })
   if (first.code !== 0)
     throw new EngineError(
       `Reading the host's state failed: ${first.stderr.trim() || `exit ${first.code}`}`,
@@ -173,6 +171,9 @@ export async function readHostState(
       },
     )
   const parsed = parseBatch(first.stdout, asUser)
+  const facts = parseFacts(parsed.factsText)
+  // The facts hold the login's uid and privilege: sudo below needs no command of its own to ask.
+  host.knowIdentity({ uid: facts.uid, privilege: facts.sudo })
   const results = new Map<string, FileState | string | null | ProbeResult>()
   asUser.forEach((request, i) => results.set(requestKey(request), parsed.records[i] ?? null))
 
@@ -193,5 +194,5 @@ export async function readHostState(
     for (const request of asRoot)
       if (request.kind === 'probe')
         results.set(requestKey(request), { code: 126, output: '' } satisfies ProbeResult)
-  return new HostState(parseFacts(parsed.factsText), requests, results)
+  return new HostState(facts, requests, results)
 }
