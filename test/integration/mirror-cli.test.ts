@@ -33,6 +33,15 @@ afterAll(async () => {
   await bed?.stop()
 })
 
+/** Logins and sessions (a command or SFTP each) the test sshd has seen, from its VERBOSE log. */
+async function sshdCounts(): Promise<{ logins: number; sessions: number }> {
+  const lines = (await readFile(bed.sshd.logPath, 'utf8')).split('\n')
+  return {
+    logins: lines.filter((line) => line.startsWith('Accepted publickey for ')).length,
+    sessions: lines.filter((line) => line.startsWith('Starting session: ')).length,
+  }
+}
+
 const mirrorIndex = (): string => `http://127.0.0.1:${site.port}/pypi/simple`
 
 /** pip in its own process, as a worker would run it, with no pip.conf of this machine. */
@@ -172,6 +181,18 @@ describe('pip-mirror on a fresh host', () => {
     }
     expect(summary.status).toBe('ok')
     expect(summary.steps.every((s) => s.status === 'ok' && s.changes === 0)).toBe(true)
+  })
+
+  it('a converged plan reads the host in one command, on one login', async () => {
+    const before = await sshdCounts()
+    const planned = await runPipMirror(['plan', '--site', site.path, '--json', ...acceptKey])
+    expect(planned.code, planned.stderr).toBe(0)
+    const summary = jsonLines(planned.stdout).find((e) => e.type === 'plan-summary')
+    expect(summary).toMatchObject({ changes: 0, errors: [] })
+    const after = await sshdCounts()
+    // One batched read (facts, files, links, probes): no second command, no SFTP session.
+    expect(after.logins - before.logins).toBe(1)
+    expect(after.sessions - before.sessions).toBe(1)
   })
 
   it('a saved plan runs as saved, and is refused (exit 4, nothing applied) once its host changed', async () => {

@@ -165,7 +165,8 @@ async function readAsRoot(host: RemoteHost, asRoot: readonly StateRequest[]) {
 
 /**
  * Reads the facts and every request in one command as the login user; what that user cannot read
- * (and probes that need root) is read in one more command as root, when the login can.
+ * (and probes that need root) is read in one more command as root, when the login can. The
+ * facts tell the host how its login becomes root, so no command asks that separately.
  */
 export async function readHostState(
   host: RemoteHost,
@@ -175,10 +176,7 @@ export async function readHostState(
   // Logged in as root, the probes that need root are read in the same (first) command.
   const root = host.target.user === 'root'
   const asUser = requests.filter((r) => root || !(r.kind === 'probe' && r.probe.sudo))
-  const [first] = await Promise.all([
-    host.read(batchArgv(asUser, mirrorDirectory), { quiet: true }),
-    host.identity(),
-  ])
+  const first = await host.read(batchArgv(asUser, mirrorDirectory), { quiet: true })
   if (first.code !== 0)
     throw new EngineError(
       `Reading the host's state failed: ${first.stderr.trim() || `exit ${first.code}`}`,
@@ -188,6 +186,9 @@ export async function readHostState(
       },
     )
   const parsed = parseBatch(first.stdout, asUser)
+  const facts = parseFacts(parsed.factsText)
+  // The facts hold the login's uid and privilege: sudo below needs no command of its own to ask.
+  host.knowIdentity({ uid: facts.uid, privilege: facts.sudo })
   const results = new Map<string, FileState | string | null | ProbeResult>()
   asUser.forEach((request, i) => results.set(requestKey(request), parsed.records[i] ?? null))
 
@@ -209,5 +210,5 @@ export async function readHostState(
     for (const request of asRoot)
       if (request.kind === 'probe')
         results.set(requestKey(request), { code: 126, output: '' } satisfies ProbeResult)
-  return new HostState(parseFacts(parsed.factsText), requests, results)
+  return new HostState(facts, requests, results)
 }

@@ -269,6 +269,14 @@ export class RemoteHost {
     return this.identityInfo
   }
 
+  /**
+   * Takes the identity a command already reported (the facts probe prints the same uid and
+   * privilege), so that asking again costs no command. What this connection learned first stays.
+   */
+  knowIdentity(identity: Identity): void {
+    this.identityInfo ??= identity
+  }
+
   async getPrivilege(): Promise<Privilege> {
     return (await this.identity()).privilege
   }

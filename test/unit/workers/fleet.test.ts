@@ -33,6 +33,7 @@ function fakeHost(label: string, closed: string[]): RemoteHost {
     read: ok,
     exec: ok,
     identity: async () => ({ uid: 0, privilege: 'root' }),
+    knowIdentity: () => undefined,
     getPrivilege: async () => 'root',
     close: () => closed.push(label),
   } as unknown as RemoteHost
