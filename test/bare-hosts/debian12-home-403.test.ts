@@ -54,7 +54,7 @@ describe('Debian 12, a sudo-password admin, the mirror in their home', () => {
     expect(run.code).toBe(1)
     expect(run.summary.get('tools')).toMatch(/^changed/)
     expect(run.summary.get('sync')).toMatch(/^changed/)
-    expect(run.summary.get('nginx')).toBe('failed (5 changes)')
+    expect(run.summary.get('nginx')).toMatch(/^failed \(\d+ changes\)/)
     // Not only "403, run the doctor": what blocks nginx, and the one change that fixes it.
     expect(run.stdout).toContain(
       `answers HTTP 403 Forbidden: www-data cannot pass through ${home} (ops:ops 0700 drwx------)`,
@@ -81,6 +81,8 @@ describe('Debian 12, a sudo-password admin, the mirror in their home', () => {
     const run = await pipMirrorOn(bed, 'apply', site)
     expect(run.code, run.output).toBe(0)
     expect(run.summary.get('verify')).toBe('ok')
-    expect(run.stdout).toMatch(/All 17 pinned releases are served and install with pip/)
+    expect(run.stdout).toMatch(
+      /All 17 pinned releases install from \S+ on each of the \d+ targets where they are needed/,
+    )
   })
 })
