@@ -3,7 +3,7 @@ import { probeFacts } from '../remote/facts'
 import type { RemoteHost } from '../ssh/remote-host'
 import { mirrorLayout } from '../steps/mirror-layout'
 import { explainSyncFailure } from '../sync/sync-failure'
-import { followSync, syncLogTail, syncState } from '../sync/sync-job'
+import { followSync, syncLogEvidence, syncState } from '../sync/sync-job'
 import { waitForWorker, workerLogTail } from '../workers/worker-process'
 import type { WaitTarget } from './change'
 
@@ -57,15 +57,16 @@ async function followSyncToEnd(
     })
   const exitCode = state.kind === 'finished' ? state.exitCode : null
   if (exitCode === 0 && !state.todo) return
-  const [tail, facts] = await Promise.all([
-    syncLogTail(host, layout, 15),
+  const [log, facts] = await Promise.all([
+    syncLogEvidence(host, layout, 15),
     probeFacts(host, layout.dir),
   ])
   const failure = explainSyncFailure({
     mirror: target,
     exitCode,
     todo: state.todo,
-    logTail: tail,
+    logTail: log.tail,
+    logErrors: log.errors,
     logPath: layout.syncLog,
     disk: facts.disk,
   })

@@ -14,6 +14,8 @@ export interface SyncFailureInput {
   todo: boolean
   /** The last lines of its log. */
   logTail: string
+  /** The lines of its whole log that name an error (see sync-log-evidence.sh). */
+  logErrors?: string
   logPath: string
   disk: { freeBytes: number; mount: string } | null
 }
@@ -26,7 +28,12 @@ export interface SyncFailureInput {
 export function explainSyncFailure(input: SyncFailureInput): { message: string; hint: string } {
   const { mirror, logTail } = input
   const tail = logTail.trim() ? `:\n${logTail.trim()}` : ''
-  const writing = diskFullPath(logTail)
+  const evidence = `${input.logErrors ?? ''}\n${logTail}`
+  const projects = failedProjects(evidence)
+  const notSynced = projects.length
+    ? ` (${projects.length} project${projects.length === 1 ? '' : 's'} not synced: ${listed(projects)})`
+    : ''
+  const writing = diskFullPath(evidence)
   const free = input.disk?.freeBytes ?? Infinity
   if (writing !== undefined || free < FULL_DISK_BYTES) {
     const mount = input.disk?.mount ?? mirror.directory
@@ -36,11 +43,16 @@ export function explainSyncFailure(input: SyncFailureInput): { message: string; 
       hint: `free space on ${mount}, then apply again: bandersnatch resumes where it stopped, and the mirror keeps serving its last complete index meanwhile`,
     }
   }
-  const unreachable = findUnreachable(logTail, { proxy: mirror.proxy, upstream: mirror.upstream })
+  const unreachable = findUnreachable(evidence, { proxy: mirror.proxy, upstream: mirror.upstream })
   if (unreachable)
     return {
-      message: `The sync stopped: bandersnatch ${describeUnreachable(unreachable)}${tail}`,
+      message: `The sync stopped: bandersnatch ${describeUnreachable(unreachable)}${notSynced}${tail}`,
       hint: unreachableHint(unreachable),
+    }
+  if (input.exitCode === 0 && input.todo && projects.length)
+    return {
+      message: `bandersnatch could not sync ${projects.length === 1 ? 'a project' : `${projects.length} projects`}: ${listed(projects)}; they stay on its todo list${tail}`,
+      hint: `read why in ${input.logPath} on the host (search "Error syncing package"); apply again to retry them`,
     }
   const what =
     input.exitCode === null
@@ -50,4 +62,16 @@ export function explainSyncFailure(input: SyncFailureInput): { message: string; 
     message: `${what}${tail}`,
     hint: `read ${input.logPath} on the host; apply again to resume (bandersnatch continues from its todo list)`,
   }
+}
+
+/** The projects bandersnatch logged "Error syncing package: NAME@SERIAL" for, each once. */
+function failedProjects(log: string): string[] {
+  const names = [...log.matchAll(/Error syncing package: (\S+?)@/g)].map((m) => m[1] as string)
+  return [...new Set(names)]
+}
+
+function listed(names: readonly string[]): string {
+  return names.length > 5
+    ? `${names.slice(0, 5).join(', ')} and ${names.length - 5} more`
+    : names.join(', ')
 }

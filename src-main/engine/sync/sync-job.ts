@@ -1,3 +1,4 @@
+import SYNC_LOG_EVIDENCE from './scripts/sync-log-evidence.sh?raw'
 import SYNC_STATE from './scripts/sync-state.sh?raw'
 import detachWithNohup from './scripts/detach-with-nohup.sh?raw'
 import { createHash } from 'node:crypto'
@@ -96,11 +97,29 @@ export async function cancelSync(host: RemoteHost, layout: MirrorLayout): Promis
   return true
 }
 
-export async function syncLogTail(
+/** What a finished sync's log says: its error lines from anywhere in it, and its last lines. */
+export interface SyncLogEvidence {
+  errors: string
+  tail: string
+}
+
+export async function syncLogEvidence(
   host: RemoteHost,
   layout: MirrorLayout,
-  lines = 30,
-): Promise<string> {
-  const result = await host.read(['tail', '-n', String(lines), layout.syncLog], { quiet: true })
-  return result.stdout
+  lines = 15,
+): Promise<SyncLogEvidence> {
+  const result = await host.readScript(SYNC_LOG_EVIDENCE, [layout.syncLog, String(lines)], {
+    quiet: true,
+  })
+  return parseSyncLogEvidence(result.stdout)
+}
+
+export function parseSyncLogEvidence(output: string): SyncLogEvidence {
+  const errors: string[] = []
+  const tail: string[] = []
+  for (const line of output.split('\n')) {
+    if (line.startsWith('error ')) errors.push(line.slice(6))
+    else if (line.startsWith('tail ')) tail.push(line.slice(5))
+  }
+  return { errors: errors.join('\n'), tail: tail.join('\n') }
 }
