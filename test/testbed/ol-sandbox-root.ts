@@ -1,15 +1,16 @@
 import { createHash } from 'node:crypto'
-import { existsSync, readdirSync } from 'node:fs'
+import { existsSync } from 'node:fs'
 import { mkdir, rename, rm } from 'node:fs/promises'
 import { join } from 'node:path'
+import { ensureBareRoot } from './bare-host/roots'
 import { execFileAsync, sh } from './processes'
 import { CACHE_DIR } from './pypi-standin'
 
 /**
  * The base image the `ol` stand-in's sandboxes run on, in place of OpenLambda's ol-min (Ubuntu
  * 22.04 with python3 and an upgraded pip in /usr/local): a bare Debian 12 root made with
- * debootstrap by the bare-hosts test bed (.cache/bare-roots/bookworm-*, used read-only), with
- * pip added as `pip3 install --upgrade pip` leaves it in ol-min. Built once into
+ * debootstrap as the bare-hosts test bed makes it (ensureBareRoot: built here when missing, used
+ * read-only), with pip added as `pip3 install --upgrade pip` leaves it in ol-min. Built once into
  * .cache/ol-sandbox-root/; `ol worker init` dumps it into each worker's sock_base_path.
  *
  * The one function to swap for another root (a real ol-min export, another suite).
@@ -23,18 +24,6 @@ let building: Promise<string> | undefined
 
 /** Debian's pip (the version a Debian 12 host's venv has), copied into /usr/local like ol-min's. */
 const PIP_SOURCE = '/usr/lib/python3/dist-packages'
-
-function bareRoot(): string {
-  const dir = join(CACHE_DIR, 'bare-roots')
-  const found = existsSync(dir)
-    ? readdirSync(dir).find((name) => /^bookworm-[0-9a-f]+$/.test(name))
-    : undefined
-  if (!found)
-    throw new Error(
-      `no bare Debian 12 root in ${dir}: the bare-hosts test bed builds it (ensureBareRoot('bookworm'))`,
-    )
-  return join(dir, found)
-}
 
 const ADD_PIP = String.raw`
 set -eu
@@ -55,7 +44,7 @@ rm -f "$root/usr/lib/$python/EXTERNALLY-MANAGED"
 `
 
 async function build(): Promise<string> {
-  const source = bareRoot()
+  const source = await ensureBareRoot('bookworm')
   const digest = createHash('sha256').update(source).update(ADD_PIP).digest('hex').slice(0, 12)
   const dir = join(CACHE_DIR, 'ol-sandbox-root', `ol-min-standin-${digest}`)
   if (existsSync(dir)) return dir
