@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto'
 import type { SiteInput } from '#shared/site'
 import { makeClientKey, startSshd, type ClientKey, type TestSshd } from './sshd'
 import { startPypiStandin, type PypiStandin } from './pypi-standin'
+import { sweepLeftoverTestSites, testMirrorDirectory } from './leftover-sites'
 import { freePort, sh } from './processes'
 
 /**
@@ -29,6 +30,7 @@ export interface MirrorHostBed {
 }
 
 export async function startMirrorHostBed(): Promise<MirrorHostBed> {
+  await sweepLeftoverTestSites()
   const sshd = await startSshd()
   const upstream = await startPypiStandin()
   const work = await mkdtemp(join(tmpdir(), 'pmw-mirror-'))
@@ -47,7 +49,7 @@ export async function startMirrorHostBed(): Promise<MirrorHostBed> {
       const listen = overrides.listen ?? `127.0.0.1:${await freePort()}`
       // The nginx site is named after the port it listens on: that is the one to remove later.
       const port = Number(listen.split(':')[1])
-      const directory = overrides.directory ?? `/srv/pmw-test-${randomBytes(4).toString('hex')}`
+      const directory = overrides.directory ?? testMirrorDirectory(randomBytes(4).toString('hex'))
       directories.push(directory)
       ports.push(port)
       const input: SiteInput = {
