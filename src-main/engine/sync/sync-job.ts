@@ -106,7 +106,7 @@ export interface SyncLogEvidence {
 export async function syncLogEvidence(
   host: RemoteHost,
   layout: MirrorLayout,
-  lines = 15,
+  lines: number,
 ): Promise<SyncLogEvidence> {
   const result = await host.readScript(SYNC_LOG_EVIDENCE, [layout.syncLog, String(lines)], {
     quiet: true,

@@ -3,9 +3,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import { parseSite } from '#shared/site'
 import { explainSyncFailure } from '../../../src-main/engine/sync/sync-failure'
 import { parseSyncLogEvidence } from '../../../src-main/engine/sync/sync-job'
+import { syncFailureInput } from './sync-failure-input'
 
 const SCRIPT = join(
   import.meta.dirname,
@@ -23,24 +23,24 @@ const TRACEBACK = (
 Traceback (most recent call last):
   File "/usr/lib/python3.13/asyncio/selector_events.py", line 681, in _sock_connect_cb
     raise OSError(err, f'Connect call failed {address}')
-ConnectionRefusedError: [Errno 111] Connect call failed ('10.213.1.1', 3128)
+ConnectionRefusedError: [Errno 111] Connect call failed ('10.213.0.1', 3128)
 
 The above exception was the direct cause of the following exception:
 
 Traceback (most recent call last):
   File "/opt/pip-mirror-wizard/venv/lib/python3.13/site-packages/aiohttp/connector.py", line 1345, in _wrap_create_connection
     raise client_error(req.connection_key, exc) from exc
-aiohttp.client_exceptions.ClientProxyConnectionError: Cannot connect to host 10.213.1.1:3128 ssl:default [Connect call failed ('10.213.1.1', 3128)]`
+aiohttp.client_exceptions.ClientProxyConnectionError: Cannot connect to host 10.213.0.1:3128 ssl:default [Connect call failed ('10.213.0.1', 3128)]`
 
 const LOG = [
   '=== sync started 2026-12-01T22:55:00Z ===',
-  '2026-12-01 22:55:01,100 INFO: Syncing with http://10.213.1.1:41000. (mirror.py:63)',
+  '2026-12-01 22:55:01,100 INFO: Syncing with http://127.0.0.1:40453. (mirror.py:63)',
   TRACEBACK('flask'),
   TRACEBACK('werkzeug'),
   ...Array.from(
     { length: 20 },
     (_, i) =>
-      `2026-12-01 22:55:04,${100 + i} INFO: Downloading: http://10.213.1.1:41000/packages/py3/c/click/click-8.1.${i}-py3-none-any.whl (package.py:210)`,
+      `2026-12-01 22:55:04,${100 + i} INFO: Downloading: http://127.0.0.1:40453/packages/py3/c/click/click-8.1.${i}-py3-none-any.whl (package.py:210)`,
   ),
   '2026-12-01 22:55:05,000 INFO: 16 packages had changes (mirror.py:1011)',
   '=== sync ended 2026-12-01T22:55:05Z exit 0 ===',
@@ -58,24 +58,7 @@ function evidence(log: string | null, lines = 15) {
   )
 }
 
-const mirror = parseSite({
-  mirror: {
-    ssh: { host: '10.213.1.11', user: 'root' },
-    directory: '/srv/pypi',
-    upstream: 'http://10.213.1.1:41000',
-    allowNonHttps: true,
-    proxy: 'http://10.213.1.1:3128',
-    requirements: ['flask'],
-    serve: { listen: '10.213.1.11:80' },
-  },
-}).mirror
-const finished = {
-  mirror,
-  exitCode: 0,
-  todo: true,
-  logPath: '/srv/pypi/.pip-mirror/sync.log',
-  disk: { freeBytes: 500e6, mount: '/' },
-}
+const finished = { ...syncFailureInput, exitCode: 0, todo: true }
 
 describe('sync-log-evidence.sh', () => {
   it('gives the error lines from anywhere in the log, then its last lines', () => {
@@ -84,11 +67,11 @@ describe('sync-log-evidence.sh', () => {
     expect(found.tail).not.toContain('Cannot connect')
     expect(found.errors.split('\n')).toEqual([
       '2026-12-01 22:55:03,300 ERROR: Error syncing package: flask@12 (mirror.py:376)',
-      "ConnectionRefusedError: [Errno 111] Connect call failed ('10.213.1.1', 3128)",
-      "aiohttp.client_exceptions.ClientProxyConnectionError: Cannot connect to host 10.213.1.1:3128 ssl:default [Connect call failed ('10.213.1.1', 3128)]",
+      "ConnectionRefusedError: [Errno 111] Connect call failed ('10.213.0.1', 3128)",
+      "aiohttp.client_exceptions.ClientProxyConnectionError: Cannot connect to host 10.213.0.1:3128 ssl:default [Connect call failed ('10.213.0.1', 3128)]",
       '2026-12-01 22:55:03,300 ERROR: Error syncing package: werkzeug@12 (mirror.py:376)',
-      "ConnectionRefusedError: [Errno 111] Connect call failed ('10.213.1.1', 3128)",
-      "aiohttp.client_exceptions.ClientProxyConnectionError: Cannot connect to host 10.213.1.1:3128 ssl:default [Connect call failed ('10.213.1.1', 3128)]",
+      "ConnectionRefusedError: [Errno 111] Connect call failed ('10.213.0.1', 3128)",
+      "aiohttp.client_exceptions.ClientProxyConnectionError: Cannot connect to host 10.213.0.1:3128 ssl:default [Connect call failed ('10.213.0.1', 3128)]",
     ])
   })
 
@@ -102,9 +85,9 @@ describe('explainSyncFailure with the whole log in view', () => {
     const { errors, tail } = evidence(LOG)
     const failure = explainSyncFailure({ ...finished, logTail: tail, logErrors: errors })
     expect(failure.message).toMatch(
-      /^The sync stopped: bandersnatch could not reach 10\.213\.1\.1:41000 through the proxy 10\.213\.1\.1:3128: connection refused \(2 projects not synced: flask, werkzeug\):\n/,
+      /^The sync stopped: bandersnatch could not reach 127\.0\.0\.1:40453 through the proxy 10\.213\.0\.1:3128: connection refused \(2 projects not synced: flask, werkzeug\):\n/,
     )
-    expect(failure.hint).toContain('check that the proxy 10.213.1.1:3128 runs')
+    expect(failure.hint).toContain('check that the proxy 10.213.0.1:3128 runs')
     // The last lines alone do not say it.
     expect(explainSyncFailure({ ...finished, logTail: tail }).message).toMatch(
       /^bandersnatch left unfinished work/,

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { explainCommandFailure } from '../../../src-main/engine/remote/command-failure'
 import { describeUnreachable, findUnreachable } from '../../../src-main/engine/remote/unreachable'
 import { explainSyncFailure } from '../../../src-main/engine/sync/sync-failure'
-import { parseSite } from '#shared/site'
+import { syncFailureInput } from './sync-failure-input'
 
 // Each output below was printed on a bare Debian 13 host of the test bed whose proxy stopped.
 const APT = `Ign:1 http://deb.debian.org/debian trixie/main amd64 python3-pip-whl all 25.1.1+dfsg-1
@@ -96,24 +96,7 @@ describe('explainCommandFailure', () => {
 })
 
 describe('explainSyncFailure', () => {
-  const mirror = parseSite({
-    mirror: {
-      ssh: { host: '10.213.0.11', user: 'root' },
-      directory: '/srv/pypi',
-      upstream: 'http://127.0.0.1:40453',
-      allowNonHttps: true,
-      proxy: 'http://10.213.0.1:3128',
-      requirements: ['flask'],
-      serve: { listen: '10.213.0.11:80' },
-    },
-  }).mirror
-  const base = {
-    mirror,
-    exitCode: 1,
-    todo: false,
-    logPath: '/srv/pypi/.pip-mirror/sync.log',
-    disk: { freeBytes: 500e6, mount: '/' },
-  }
+  const base = syncFailureInput
 
   it('names the upstream and the proxy bandersnatch could not reach', () => {
     const failure = explainSyncFailure({ ...base, logTail: BANDERSNATCH })
