@@ -4,7 +4,11 @@ import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync 
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
-import { nginxSiteName, renderNginxSite } from '../../src-main/engine/config/nginx-site'
+import {
+  nginxAccessLog,
+  nginxSiteName,
+  renderNginxSite,
+} from '../../src-main/engine/config/nginx-site'
 
 /**
  * The generated site under the real nginx: `nginx -t` accepts it, and a private nginx serving a
@@ -79,7 +83,11 @@ ${sites.map((site) => `    include ${site};`).join('\n')}
   return conf
 }
 
+/** The sites written: nginx creates each one's access log where the product puts it. */
+const listens: string[] = []
+
 function writeSite(listen: string): string {
+  listens.push(listen)
   const file = join(workDir, nginxSiteName(listen))
   writeFileSync(
     file,
@@ -107,6 +115,7 @@ beforeAll(() => {
 
 afterAll(() => {
   if (workDir) rmSync(workDir, { recursive: true, force: true })
+  for (const listen of listens) rmSync(nginxAccessLog(listen), { force: true })
 })
 
 describe('nginx -t', () => {

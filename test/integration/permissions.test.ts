@@ -36,7 +36,7 @@ import {
   SITES_ENABLED,
   installSite,
   reloadSystemNginx,
-  removeSite,
+  removeProductSite,
   statusOnceListening,
 } from '../testbed/system-nginx'
 import { ensureTestUsers, SUDOER } from '../testbed/users'
@@ -95,7 +95,7 @@ beforeAll(async () => {
 afterAll(async () => {
   root?.close()
   sudoer?.close()
-  for (const name of siteNames) await removeSite(name)
+  for (const name of siteNames) await removeProductSite(name)
   if (siteNames.length > 0) await reloadSystemNginx()
   if (homeBase) await rm(homeBase, { recursive: true, force: true })
   if (srvBase) await rm(srvBase, { recursive: true, force: true })

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs'
 import { readFile, readdir, rm } from 'node:fs/promises'
-import { SITES_AVAILABLE, removeSite } from './system-nginx'
+import { SITES_AVAILABLE, removeProductSite } from './system-nginx'
 import { sh } from './processes'
 
 /** A loopback test's mirror directory: named for the process that made it (see mirror-host.ts). */
@@ -30,8 +30,7 @@ export async function sweepLeftoverTestSites(): Promise<string[]> {
     const text = await readFile(`${SITES_AVAILABLE}/${name}`, 'utf8').catch(() => '')
     const owner = /alias (\/srv\/pmw-test-(\d+)-[0-9a-f]+)\/web\/;/.exec(text)
     if (!owner || alive(Number(owner[2]))) continue
-    await removeSite(name)
-    await rm(`/var/log/nginx/${name}.access.log`, { force: true })
+    await removeProductSite(name)
     await rm(owner[1] as string, { recursive: true, force: true })
     removed.push(name)
   }

@@ -7,6 +7,7 @@ import { makeClientKey, startSshd, type ClientKey, type TestSshd } from './sshd'
 import { startPypiStandin, type PypiStandin } from './pypi-standin'
 import { sweepLeftoverTestSites, testMirrorDirectory } from './leftover-sites'
 import { freePort, sh } from './processes'
+import { removeProductSite } from './system-nginx'
 
 /**
  * The test bed's mirror host: a real sshd on loopback (root logs in with a key), the pypi.org
@@ -67,13 +68,7 @@ export async function startMirrorHostBed(): Promise<MirrorHostBed> {
       return { input, path, directory, port }
     },
     async stop() {
-      for (const port of ports)
-        await sh('sh', [
-          '-c',
-          'rm -f /etc/nginx/sites-enabled/pip-mirror-"$1" /etc/nginx/sites-available/pip-mirror-"$1" /etc/nginx/sites-available/pip-mirror-"$1".pmw-backup-* /var/log/nginx/pip-mirror-"$1".access.log',
-          'sh',
-          String(port),
-        ])
+      for (const port of ports) await removeProductSite(`pip-mirror-${port}`)
       await sh('nginx', ['-s', 'reload']).catch(() => undefined)
       for (const dir of directories) await rm(dir, { recursive: true, force: true })
       await upstream.stop()

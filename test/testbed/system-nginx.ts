@@ -50,6 +50,12 @@ export async function removeSite(name: string): Promise<void> {
       await rm(`${SITES_AVAILABLE}/${file}`, { force: true })
 }
 
+/** Removes a site the product wrote (pip-mirror-PORT): its files, backups and access log (no reload). */
+export async function removeProductSite(name: string): Promise<void> {
+  await removeSite(name)
+  await rm(`/var/log/nginx/${name}.access.log`, { force: true })
+}
+
 /** Waits until something answers on the URL (any status) and returns that status. */
 export async function statusOnceListening(url: string, timeoutMs = 10_000): Promise<number> {
   const deadline = Date.now() + timeoutMs
