@@ -93,7 +93,7 @@ describe('Debian 13, root, from nothing', () => {
   })
 })
 
-describe('an OpenLambda worker on a third bare host', () => {
+describe("an OpenLambda worker on a third bare host (OpenLambda's `ol`: the stand-in)", () => {
   let worker: BareHost
 
   beforeAll(async () => {

@@ -242,7 +242,7 @@ describe('the wizard, against a real host', () => {
   )
 
   it(
-    'adds a worker host and refuses to point it at a loopback mirror, saying why',
+    "adds a worker host (OpenLambda's `ol`: the stand-in) and refuses to point it at a loopback mirror, saying why",
     async () => {
       await goOn('Workers')
       expect(await inputOf('pip-mirror-value').inputValue()).toBe(

@@ -49,7 +49,7 @@ afterAll(async () => {
   await removeNonLoopbackAddress()
 })
 
-describe('apply with workers', () => {
+describe("apply with workers (OpenLambda's `ol`: the stand-in)", () => {
   it('builds the mirror, then points the worker at it and starts it, with one status line per host', async () => {
     const result = await runPipMirror(['apply', '--yes', '--site', sitePath, ...accept])
     expect(result.code, `${result.stdout}\n${result.stderr}`).toBe(0)
@@ -77,7 +77,7 @@ describe('apply with workers', () => {
   })
 })
 
-describe('doctor and repair', () => {
+describe("doctor and repair (OpenLambda's `ol`: the stand-in)", () => {
   it('doctor finds nothing wrong on a healthy site', async () => {
     const result = await runPipMirror(['doctor', '--site', sitePath, ...accept])
     expect(result.code, `${result.stdout}\n${result.stderr}`).toBe(0)

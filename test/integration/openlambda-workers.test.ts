@@ -113,7 +113,7 @@ async function accessLog(): Promise<string> {
   return existsSync(path) ? readFile(path, 'utf8') : ''
 }
 
-describe('a worker whose OpenLambda ignores pip_mirror (main)', () => {
+describe("a worker whose OpenLambda ignores pip_mirror (main) (OpenLambda's `ol`: the stand-in)", () => {
   const dir = () => join(work, 'ns-main')
   const worker = (): WorkerInput => ({ workerDir: dir(), build: 'main', onHost: inside })
 
@@ -225,7 +225,7 @@ describe('a worker whose OpenLambda ignores pip_mirror (main)', () => {
   })
 })
 
-describe('a worker whose OpenLambda passes pip_mirror to pip (the seed manual)', () => {
+describe("a worker whose OpenLambda passes pip_mirror to pip (the seed manual) (OpenLambda's `ol`: the stand-in)", () => {
   it('needs no pip.conf, and ends proven from the mirror log', async () => {
     const dir = join(work, 'local-pr261')
     const recorder = new FleetRecorder()
@@ -249,7 +249,7 @@ describe('a worker whose OpenLambda passes pip_mirror to pip (the seed manual)',
   })
 })
 
-describe("the sandboxes' Python", () => {
+describe("the sandboxes' Python (OpenLambda's `ol`: the stand-in)", () => {
   it('is read from the base with chroot, and a site without it is warned with its one-click fix', async () => {
     const dir = join(work, 'python-warn')
     const recorder = new FleetRecorder()
@@ -310,7 +310,7 @@ describe("the sandboxes' Python", () => {
   })
 })
 
-describe('the doctor', () => {
+describe("the doctor (OpenLambda's `ol`: the stand-in)", () => {
   it('finds requirement lines OpenLambda will mangle, and an ignored pip_mirror with no pip.conf', async () => {
     const dir = join(work, 'ns-main')
     const txt = join(dir, 'registry', 'requirements.txt')

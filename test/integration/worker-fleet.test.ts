@@ -111,7 +111,7 @@ afterAll(async () => {
   if (work) await rm(work, { recursive: true, force: true })
 })
 
-describe('a fleet of four worker hosts', () => {
+describe("a fleet of four worker hosts (OpenLambda's `ol`: the stand-in)", () => {
   it('plans every host at once and changes nothing', async () => {
     const recorder = new FleetRecorder()
     const summary = await planWorkers(site, connect, {}, recorder.emit)

@@ -143,7 +143,7 @@ async function backupsOf(path: string): Promise<string[]> {
   return (await readdir(dir)).filter((f) => f.startsWith(`${name}.pmw-backup-`)).sort()
 }
 
-describe('refusals, before anything is changed', () => {
+describe("refusals, before anything is changed (OpenLambda's `ol`: the stand-in)", () => {
   it('refuses a loopback pip_mirror, which from inside the namespace really does not answer', async () => {
     const loopback = `http://127.0.0.1:${mirror.listen.split(':')[1]}/pypi`
     const nsDir = join(work, 'ns-loopback')
@@ -194,7 +194,7 @@ describe('refusals, before anything is changed', () => {
   })
 })
 
-describe('a worker set up from nothing', () => {
+describe("a worker set up from nothing (OpenLambda's `ol`: the stand-in)", () => {
   const dir = () => join(work, 'ol-a')
 
   it('plans without changing anything: ol worker init, then pip_mirror', async () => {
@@ -335,7 +335,7 @@ describe('a worker set up from nothing', () => {
   })
 })
 
-describe('an existing config.json', () => {
+describe("an existing config.json (OpenLambda's `ol`: the stand-in)", () => {
   it('keeps every other byte of a hand-formatted file, in the namespace host, and keeps the previous file', async () => {
     const dir = join(work, 'ns-existing')
     await mkdir(join(dir, 'registry'), { recursive: true, mode: 0o700 })
@@ -400,7 +400,7 @@ describe('an existing config.json', () => {
   })
 })
 
-describe('the doctor', () => {
+describe("the doctor (OpenLambda's `ol`: the stand-in)", () => {
   const dir = () => join(work, 'ol-doctor')
   const txt = () => join(dir(), 'registry', 'requirements.txt')
   const site = () => siteWith([{ workerDir: dir() }])
