@@ -2,7 +2,7 @@ import { EngineError } from '../errors'
 import { probeFacts } from '../remote/facts'
 import type { RemoteHost } from '../ssh/remote-host'
 import { mirrorLayout } from '../steps/mirror-layout'
-import { explainSyncFailure } from '../sync/sync-failure'
+import { explainSyncFailure, failedProjects } from '../sync/sync-failure'
 import { followSync, syncLogEvidence, syncState } from '../sync/sync-job'
 import { waitForWorker, workerLogTail } from '../workers/worker-process'
 import type { WaitTarget } from './change'
@@ -56,11 +56,10 @@ async function followSyncToEnd(
       hint: 'apply again to reattach',
     })
   const exitCode = state.kind === 'finished' ? state.exitCode : null
-  if (exitCode === 0 && !state.todo) return
-  const [log, facts] = await Promise.all([
-    syncLogEvidence(host, layout, 15),
-    probeFacts(host, layout.dir),
-  ])
+  const log = await syncLogEvidence(host, layout, 15)
+  // bandersnatch exits 0 after logging projects it could not sync, not always leaving a todo file.
+  if (exitCode === 0 && !state.todo && failedProjects(log.errors).length === 0) return
+  const facts = await probeFacts(host, layout.dir)
   const failure = explainSyncFailure({
     mirror: target,
     exitCode,

@@ -10,7 +10,7 @@ export interface SyncFailureInput {
   mirror: Pick<MirrorSite, 'directory' | 'upstream' | 'proxy'>
   /** The sync's exit code; null when it ended without writing one (killed, or no room for it). */
   exitCode: number | null
-  /** It exited 0 but left a todo file. */
+  /** It left a todo file (an exit 0 with one, or with projects it logged as failed, is a failure). */
   todo: boolean
   /** The last lines of its log. */
   logTail: string
@@ -49,9 +49,9 @@ export function explainSyncFailure(input: SyncFailureInput): { message: string; 
       message: `The sync stopped: bandersnatch ${describeUnreachable(unreachable)}${notSynced}${tail}`,
       hint: unreachableHint(unreachable),
     }
-  if (input.exitCode === 0 && input.todo && projects.length)
+  if (input.exitCode === 0 && projects.length)
     return {
-      message: `bandersnatch could not sync ${projects.length === 1 ? 'a project' : `${projects.length} projects`}: ${listed(projects)}; they stay on its todo list${tail}`,
+      message: `bandersnatch could not sync ${projects.length === 1 ? 'a project' : `${projects.length} projects`}: ${listed(projects)}${input.todo ? '; they stay on its todo list' : ''}${tail}`,
       hint: `read why in ${input.logPath} on the host (search "Error syncing package"); apply again to retry them`,
     }
   const what =
@@ -65,7 +65,7 @@ export function explainSyncFailure(input: SyncFailureInput): { message: string; 
 }
 
 /** The projects bandersnatch logged "Error syncing package: NAME@SERIAL" for, each once. */
-function failedProjects(log: string): string[] {
+export function failedProjects(log: string): string[] {
   const names = [...log.matchAll(/Error syncing package: (\S+?)@/g)].map((m) => m[1] as string)
   return [...new Set(names)]
 }

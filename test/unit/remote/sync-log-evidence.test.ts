@@ -106,4 +106,18 @@ KeyError: 'urls'
     )
     expect(failure.hint).toContain('Error syncing package')
   })
+
+  it('says the same after an exit 0 that left no todo file (bandersnatch 8 on a first full sync)', () => {
+    const { errors, tail } = evidence(LOG)
+    const untracked = { ...finished, todo: false }
+    expect(explainSyncFailure({ ...untracked, logTail: tail, logErrors: errors }).message).toMatch(
+      /^The sync stopped: bandersnatch could not reach 127\.0\.0\.1:40453 through the proxy 10\.213\.0\.1:3128: connection refused \(2 projects not synced: flask, werkzeug\):\n/,
+    )
+    const other =
+      evidence(`2026-12-01 22:55:03,300 ERROR: Error syncing package: flask@12 (mirror.py:376)
+KeyError: 'urls'`)
+    expect(
+      explainSyncFailure({ ...untracked, logTail: other.tail, logErrors: other.errors }).message,
+    ).toMatch(/^bandersnatch could not sync a project: flask:\n/)
+  })
 })
