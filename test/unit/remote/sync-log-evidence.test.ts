@@ -107,7 +107,7 @@ KeyError: 'urls'
     expect(failure.hint).toContain('Error syncing package')
   })
 
-  it('says the same after an exit 0 that left no todo file (bandersnatch 8 on a first full sync)', () => {
+  it('says the same after an exit 0 with no todo file (bandersnatch writes it only as projects finish)', () => {
     const { errors, tail } = evidence(LOG)
     const untracked = { ...finished, todo: false }
     expect(explainSyncFailure({ ...untracked, logTail: tail, logErrors: errors }).message).toMatch(
